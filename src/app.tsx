@@ -1,0 +1,106 @@
+/**
+ * The Hono app: middleware, then one `app.route()` per feature — nothing else.
+ * `createApp(deps)` lets tests inject the clock and a counting password hasher.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import { languageDetector } from 'hono/language';
+import { REQUIRED_SECRETS, type AppEnv } from './env';
+import { captchaRoutes } from './features/captcha/routes';
+import { devRoutes } from './features/dev/routes';
+import { loginRoutes } from './features/login/routes';
+import { isLocale, translator, type MessageKey } from './i18n';
+import { systemClock } from './platform/clock';
+import { AppError, STATUS_OF, type ErrorCode } from './platform/errors';
+import { pbkdf2Hasher } from './platform/passwords';
+import { securityHeaders } from './platform/security';
+import { buildServices, type AppDeps } from './platform/services';
+import { ErrorPage } from './views/pages';
+
+const MESSAGE_OF: Record<ErrorCode, MessageKey> = {
+  not_found: 'error.notFound',
+  bad_request: 'error.badRequest',
+  payload_too_large: 'error.tooLarge',
+  misconfigured: 'error.misconfigured',
+  storage_unavailable: 'error.unavailable',
+  internal: 'error.internal',
+};
+
+/** Limits what a form post may weigh: our largest form is well under 4 KiB. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export function createApp(deps: Partial<AppDeps> = {}) {
+  const resolved: AppDeps = { clock: systemClock, hasher: pbkdf2Hasher, ...deps };
+  const app = new Hono<AppEnv>();
+
+  app.use(securityHeaders);
+  app.use(
+    languageDetector({
+      order: ['querystring', 'cookie', 'header'],
+      lookupQueryString: 'lang',
+      lookupCookie: 'lang',
+      caches: ['cookie'],
+      cookieOptions: { path: '/', sameSite: 'Lax', secure: true, httpOnly: true, maxAge: 31_536_000 },
+      supportedLanguages: ['fr', 'en'],
+      fallbackLanguage: 'fr',
+    }),
+  );
+  app.use(async (c, next) => {
+    const language = c.get('language' as never) as string;
+    const locale = isLocale(language) ? language : 'fr';
+    c.set('locale', locale);
+    c.set('t', translator(locale));
+    const missing = REQUIRED_SECRETS.filter((name) => !c.env[name]);
+    if (missing.length > 0) {
+      // Names only, never values.
+      console.error(`isoloir: refusing to serve, missing secret(s): ${missing.join(', ')}`);
+      throw new AppError('misconfigured');
+    }
+    c.set('services', buildServices(c.env, resolved));
+    await next();
+  });
+  app.use(csrf());
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large');
+      },
+    }),
+  );
+
+  app.route('/_dev', devRoutes);
+  app.route('/', captchaRoutes);
+  app.route('/', loginRoutes);
+
+  app.notFound((c) => errorPage(c, 'not_found'));
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      if (err.code !== 'not_found') console.error(`isoloir: ${err.code}: ${err.message}`);
+      return errorPage(c, err.code);
+    }
+    if (err instanceof HTTPException) {
+      // Keeps its own status: the CSRF 403 stays a 403.
+      const status = err.status;
+      const key: MessageKey =
+        status === 403 ? 'error.forbidden' : status === 413 ? 'error.tooLarge' : status < 500 ? 'error.badRequest' : 'error.internal';
+      return render(c, key, status);
+    }
+    console.error(`isoloir: unexpected ${err.name}: ${err.message}`);
+    return errorPage(c, 'internal');
+  });
+  return app;
+}
+
+function errorPage(c: Context<AppEnv>, code: ErrorCode) {
+  return render(c, MESSAGE_OF[code], STATUS_OF[code]);
+}
+
+function render(c: Context<AppEnv>, key: MessageKey, status: number) {
+  const locale = c.get('locale') ?? 'fr';
+  const t = c.get('t') ?? translator(locale);
+  c.header('Cache-Control', 'no-store');
+  return c.html(<ErrorPage t={t} locale={locale} message={t(key)} />, status as 500);
+}

@@ -1,0 +1,95 @@
+/**
+ * Écran 1 (login), the voter space and logout. Handlers parse, call one service, render.
+ */
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../../env';
+import { newCaptcha } from '../../platform/captcha';
+import { windowState } from '../../platform/election';
+import { SESSION_COOKIE } from '../../platform/sessions';
+import { validForm } from '../../platform/validation';
+import type { FieldErrors } from '../../views/form';
+import { loginSchema } from './schemas';
+import { attemptLogin, type LoginOutcome } from './service';
+import { LoginPage } from './views/login';
+import { SpacePage } from './views/space';
+
+export const loginRoutes = new Hono<AppEnv>();
+
+async function renderLogin(
+  c: Context<AppEnv>,
+  opts: { values?: { identifier?: string }; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 401 | 429 } = {},
+) {
+  const { services: s, t, locale } = c.var;
+  const now = s.clock();
+  const [election, captchaId] = await Promise.all([s.election(), newCaptcha(s.env, now)]);
+  c.header('Cache-Control', 'no-store');
+  return c.html(
+    <LoginPage t={t} locale={locale} election={election} now={now} captchaId={captchaId} values={opts.values} errors={opts.errors} notice={opts.notice} />,
+    opts.status ?? 200,
+  );
+}
+
+loginRoutes.get('/', (c) => renderLogin(c));
+
+loginRoutes.post(
+  '/login',
+  validForm(loginSchema, (c, values, errors) =>
+    renderLogin(c, { values: { identifier: values.identifier }, errors, status: errors ? 400 : 200 }),
+  ),
+  async (c) => {
+    const input = c.req.valid('form');
+    const outcome = await attemptLogin(c.var.services, {
+      ...input,
+      clientAddress: c.req.header('cf-connecting-ip') ?? 'local',
+    });
+    if (outcome.kind === 'ok') {
+      setCookie(c, SESSION_COOKIE, outcome.sessionId, {
+        path: '/',
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Strict',
+        expires: new Date(outcome.expiresAt),
+      });
+      return c.redirect('/espace', 303);
+    }
+    const values = { identifier: input.identifier };
+    return renderLogin(c, { values, ...refusal(outcome, c.var.t) });
+  },
+);
+
+function refusal(outcome: Exclude<LoginOutcome, { kind: 'ok' }>, t: AppEnv['Variables']['t']) {
+  switch (outcome.kind) {
+    case 'captcha':
+      return { errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 as const };
+    case 'failed':
+      return { errors: { form: t('login.failed') }, status: 401 as const };
+    case 'throttled':
+      return { notice: t('login.throttled', { seconds: Math.ceil(outcome.retryAfterMs / 1000) }), status: 429 as const };
+    case 'address-limited':
+      return { notice: t('login.tooManyFromNetwork', { minutes: Math.ceil(outcome.retryAfterMs / 60_000) }), status: 429 as const };
+    case 'window':
+      return { status: 400 as const };
+  }
+}
+
+loginRoutes.get('/espace', async (c) => {
+  const { services: s, t, locale } = c.var;
+  const now = s.clock();
+  const session = await s.sessions.get(getCookie(c, SESSION_COOKIE), now);
+  const election = await s.election();
+  const voter = session ? await s.voters.byId(session.voterId) : undefined;
+  // A renewal bumps the voter's generation: older sessions end here; so do all at closing.
+  if (!session || !voter || voter.sessionGeneration !== session.generation || windowState(election, now) !== 'open') {
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+    return renderLogin(c, { notice: t('space.expired'), status: 401 });
+  }
+  c.header('Cache-Control', 'no-store');
+  return c.html(<SpacePage t={t} locale={locale} election={election} now={now} />);
+});
+
+loginRoutes.post('/deconnexion', async (c) => {
+  await c.var.services.sessions.delete(getCookie(c, SESSION_COOKIE));
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+  return renderLogin(c, { notice: c.var.t('space.loggedOut') });
+});

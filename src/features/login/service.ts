@@ -1,0 +1,82 @@
+/**
+ * Logging a voter in. Order matters for cost and for what an attacker learns:
+ * window → security code (no PBKDF2 without a valid code) → per-address limit → per-account
+ * throttle in VoterGuard → one PBKDF2 (a dummy one for unknown identifiers) → session.
+ * Every wrong combination gets one and the same answer.
+ */
+import { checkCaptcha, type CaptchaOutcome } from '../../platform/captcha';
+import { hmacHex } from '../../platform/crypto';
+import { normalizeIdentifier } from '../../platform/credentials';
+import { windowState, type WindowState } from '../../platform/election';
+import { shardGuard, voterGuard } from '../../platform/guard/client';
+import type { Verdict } from '../../platform/guard/throttle';
+import { queueAudit } from '../../platform/audit';
+import { SESSION_TTL_MS } from '../../platform/sessions';
+import type { Services } from '../../platform/services';
+
+/** Generous enough for a consulate or an office behind one address. */
+export const ADDRESS_LIMIT = 300;
+export const ADDRESS_WINDOW_MS = 10 * 60_000;
+
+export type LoginOutcome =
+  | { kind: 'ok'; sessionId: string; expiresAt: number }
+  | { kind: 'window'; state: Exclude<WindowState, 'open'> }
+  | { kind: 'captcha'; outcome: Exclude<CaptchaOutcome, 'ok'> }
+  | { kind: 'address-limited'; retryAfterMs: number }
+  | { kind: 'throttled'; retryAfterMs: number }
+  | { kind: 'failed' };
+
+export interface LoginRequest {
+  identifier: string;
+  password: string;
+  captcha: string;
+  captchaId: string;
+  clientAddress: string;
+}
+
+/** One more attempt from this client address (shard object keyed by the address's HMAC). */
+export async function addressAllowance(s: Services, address: string, now: number): Promise<Verdict> {
+  const { stub, subject } = await shardGuard(s.env, 'address', address);
+  return stub.hit(subject, ADDRESS_LIMIT, ADDRESS_WINDOW_MS, now);
+}
+
+export async function attemptLogin(s: Services, req: LoginRequest): Promise<LoginOutcome> {
+  const now = s.clock();
+  const election = await s.election();
+  const state = windowState(election, now);
+  if (state !== 'open') return { kind: 'window', state };
+
+  const [code, address] = await Promise.all([
+    checkCaptcha(s.env, req.captchaId, req.captcha, now),
+    addressAllowance(s, req.clientAddress, now),
+  ]);
+  if (code !== 'ok') return { kind: 'captcha', outcome: code };
+  if (!address.ok) return { kind: 'address-limited', retryAfterMs: address.retryAfterMs };
+
+  const canonical = normalizeIdentifier(req.identifier) ?? req.identifier;
+  const identifierHmac = await hmacHex(s.env.IDENTIFIER_HMAC_KEY, canonical);
+  const voter = await s.voters.byIdentifierHmac(identifierHmac);
+  const numicHmac = voter ? await hmacHex(s.env.NUMIC_HMAC_KEY, voter.numic) : null;
+  // Unknown identifiers are throttled exactly like known ones, in a shard object.
+  const guard = numicHmac
+    ? { stub: voterGuard(s.env, numicHmac), subject: 'account' }
+    : await shardGuard(s.env, 'identifier', identifierHmac);
+
+  const verdict = await guard.stub.loginCheck(guard.subject, now);
+  if (!verdict.ok) {
+    await queueAudit(s.env.AUDIT, { event: 'login', numicHmac, at: now, outcome: 'throttled' });
+    return { kind: 'throttled', retryAfterMs: verdict.retryAfterMs };
+  }
+
+  const valid = await s.hasher.verify(req.password, voter?.passwordHash ?? null);
+  const success = valid && voter !== undefined;
+  await Promise.all([
+    guard.stub.loginRecord(guard.subject, success, now),
+    queueAudit(s.env.AUDIT, { event: 'login', numicHmac, at: now, outcome: success ? 'success' : 'failure' }),
+  ]);
+  if (!success || !voter) return { kind: 'failed' };
+
+  const expiresAt = Math.min(now + SESSION_TTL_MS, election.closesAt);
+  const sessionId = await s.sessions.create(voter.id, voter.sessionGeneration, now, expiresAt);
+  return { kind: 'ok', sessionId, expiresAt };
+}

@@ -1,0 +1,32 @@
+/**
+ * The Worker: the app's fetch handler, the queue consumers, and the Durable Object class.
+ */
+import { createApp } from './app';
+import { writeAuditBatch, type AuditRecord } from './platform/audit';
+import { database } from './platform/database';
+
+export { VoterGuard } from './platform/guard/voter-guard';
+
+const app = createApp();
+
+type QueuedMessage = { kind: 'audit'; record: AuditRecord };
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch, env) {
+    const audit = batch.messages.filter((m) => m.body.kind === 'audit');
+    if (audit.length > 0) {
+      try {
+        await writeAuditBatch(
+          database(env.DB),
+          audit.map((m) => m.body.record),
+        );
+        for (const m of audit) m.ack();
+      } catch (err) {
+        console.error(`isoloir: audit batch not written, will retry: ${(err as Error).message}`);
+        for (const m of audit) m.retry({ delaySeconds: 5 });
+      }
+    }
+  },
+} satisfies ExportedHandler<Cloudflare.Env, QueuedMessage>;

@@ -1,0 +1,25 @@
+/**
+ * The audit trail. A change's event is written in the same D1 batch as the change
+ * (`auditInsert` gives the statement to add to the batch). An attempt that changes nothing in
+ * D1 (a login) sends its event through the AUDIT queue — durable, unlike a bare waitUntil —
+ * and the queue consumer writes events in batches. Never a secret in an event.
+ */
+import { auditEvents, type AuditEvent } from '../db/schema';
+import type { Database } from './database';
+
+export type AuditRecord = Required<Pick<AuditEvent, 'event' | 'at' | 'outcome'>> &
+  Pick<AuditEvent, 'numicHmac' | 'detail'>;
+
+export function auditInsert(db: Database, record: AuditRecord) {
+  return db.insert(auditEvents).values(record);
+}
+
+export async function queueAudit(queue: Queue, record: AuditRecord): Promise<void> {
+  await queue.send({ kind: 'audit', record });
+}
+
+/** Queue consumer: one D1 batch per message batch. */
+export async function writeAuditBatch(db: Database, records: AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await db.insert(auditEvents).values(records);
+}

@@ -1,0 +1,34 @@
+/**
+ * The election's settings (title, window). Read on every screen, changed almost never:
+ * cached per isolate for a short time so GET / needs no D1 round trip.
+ */
+import { eq } from 'drizzle-orm';
+import { elections, type Election } from '../db/schema';
+import type { Database } from './database';
+import { AppError } from './errors';
+
+const CACHE_MS = 30_000;
+let cached: { key: string; election: Election; until: number } | null = null;
+
+export async function currentElection(db: Database, electionId: string, now: number): Promise<Election> {
+  if (cached && cached.key === electionId && cached.until > now && cached.until - CACHE_MS <= now) {
+    return cached.election;
+  }
+  const election = await db.select().from(elections).where(eq(elections.id, Number(electionId))).get();
+  if (!election) throw new AppError('misconfigured', `election ${electionId} is not loaded`);
+  cached = { key: electionId, election, until: now + CACHE_MS };
+  return election;
+}
+
+/** Forgets the cached settings (tests, and after an operator changes the window). */
+export function forgetElection(): void {
+  cached = null;
+}
+
+export type WindowState = 'before' | 'open' | 'closed';
+
+export function windowState(election: Election, now: number): WindowState {
+  if (now < election.opensAt) return 'before';
+  if (now >= election.closesAt) return 'closed';
+  return 'open';
+}

@@ -1,0 +1,69 @@
+/**
+ * Shared zod/mini pieces and the bridge from zod errors to translated field errors.
+ * Error messages are catalogue keys (see src/i18n/fr.ts).
+ */
+import * as z from 'zod/mini';
+import type { Context } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import type { AppEnv } from '../env';
+import { isMessageKey, type Translate } from '../i18n';
+import type { FieldErrors } from '../views/form';
+
+/** A required text field of at most `max` characters, trimmed unless it is a secret. */
+export function requiredText(max: number, trim = true) {
+  const base = z.string({ error: 'field.required' });
+  return (trim ? base.check(z.trim()) : base).check(
+    z.minLength(1, { error: 'field.required' }),
+    z.maxLength(max, { error: 'field.tooLong' }),
+  );
+}
+
+/** The security code's two inputs (SPEC.md: `captcha` and a URL-safe hidden `captchaId`). */
+export const captchaFields = {
+  captcha: z.string({ error: 'field.required' }).check(
+    z.trim(),
+    z.minLength(1, { error: 'field.required' }),
+    z.regex(/^\d{4}$/, { error: 'captcha.format' }),
+  ),
+  captchaId: z.string({ error: 'field.required' }).check(z.maxLength(200), z.regex(/^[A-Za-z0-9_-]*$/)),
+};
+
+/** First error per field, translated. Unknown keys fall back to the generic message. */
+export function fieldErrors(error: z.core.$ZodError, t: Translate): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (out[field]) continue;
+    out[field] = isMessageKey(issue.message) ? t(issue.message) : t('error.badRequest');
+  }
+  return out;
+}
+
+/** The raw string values of a submitted form (for re-rendering what the voter typed). */
+export function formValues(data: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (data && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data)) if (typeof v === 'string') out[k] = v.slice(0, 200);
+  }
+  return out;
+}
+
+export type Rerender = (
+  c: Context<AppEnv>,
+  values: Record<string, string>,
+  errors?: FieldErrors,
+) => Response | Promise<Response>;
+
+/**
+ * Validates a form post with `schema`. A bad form re-renders the same screen with translated
+ * field errors and what the voter typed; `intent=refresh` (the "new code" button) re-renders
+ * it with a new security code and nothing lost.
+ */
+export function validForm<T extends z.ZodMiniType>(schema: T, rerender: Rerender) {
+  return zValidator('form', schema, (result, c) => {
+    const ctx = c as unknown as Context<AppEnv>;
+    const values = formValues(result.data);
+    if (values.intent === 'refresh') return rerender(ctx, values);
+    if (!result.success) return rerender(ctx, values, fieldErrors(result.error, ctx.var.t));
+  });
+}

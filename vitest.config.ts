@@ -1,0 +1,29 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// Tests run inside workerd against real D1, KV, Durable Objects and queues (miniflare).
+// Secrets are fixed test values; DEV_TOOLS is on as in .dev.vars (tests check the loopback rule).
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./migrations');
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            DEV_TOOLS: '1',
+            IDENTIFIER_HMAC_KEY: 'test-identifier-key',
+            NUMIC_HMAC_KEY: 'test-numic-key',
+            CAPTCHA_KEY: 'test-captcha-key',
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ['test/{unit,integration,durable}/**/*.test.{ts,tsx}'],
+      setupFiles: ['./test/setup.ts'],
+      testTimeout: 30_000,
+    },
+  };
+});
