@@ -4,18 +4,23 @@
 import { createApp } from './app';
 import { writeAuditBatch, type AuditRecord } from './platform/audit';
 import { database } from './platform/database';
+import { consumeDelivery, type QueuedDelivery } from './platform/delivery';
 
 export { VoterGuard } from './platform/guard/voter-guard';
 
 const app = createApp();
 
-type QueuedMessage = { kind: 'audit'; record: AuditRecord };
+type QueuedMessage = { kind: 'audit'; record: AuditRecord } | QueuedDelivery;
 
 export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    const audit = batch.messages.filter((m) => m.body.kind === 'audit');
+    const deliveries = batch.messages.filter((m): m is Message<QueuedDelivery> => m.body.kind === 'delivery');
+    if (deliveries.length > 0) await consumeDelivery(deliveries, env);
+    const audit = batch.messages.filter(
+      (m): m is Message<{ kind: 'audit'; record: AuditRecord }> => m.body.kind === 'audit',
+    );
     if (audit.length > 0) {
       try {
         await writeAuditBatch(

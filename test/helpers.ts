@@ -76,7 +76,7 @@ export function harness(start = T0): Harness {
   const h: Harness = {
     now: start,
     counts,
-    fetch: (path, init) => app.request(`${ORIGIN}${path}`, init, env),
+    fetch: async (path, init) => app.request(`${ORIGIN}${path}`, init, env),
     get: (path, headers = {}) => h.fetch(path, { headers }),
     post: (path, form, headers = {}) =>
       h.fetch(path, {

@@ -64,3 +64,52 @@ export const auditEvents = sqliteTable(
 export type Election = typeof elections.$inferSelect;
 export type Voter = typeof voters.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferInsert;
+
+/**
+ * Final outcome of every queued message (e-mail or SMS): sent or failed, attempts, the
+ * provider's answer. Never the message's secret part (a link, a password) nor a link token.
+ */
+export const deliveryOutcomes = sqliteTable(
+  'delivery_outcomes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageId: text('message_id').notNull(),
+    channel: text('channel').notNull(),
+    purpose: text('purpose').notNull(),
+    numicHmac: text('numic_hmac'),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull(),
+    provider: text('provider').notNull(),
+    providerAnswer: text('provider_answer'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('delivery_message_idx').on(t.messageId), index('delivery_created_idx').on(t.createdAt)],
+);
+
+/** Development outbox: what the local delivery target received (only with DEV_TOOLS). */
+export const devOutbox = sqliteTable('dev_outbox', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  channel: text('channel').notNull(),
+  to: text('to').notNull(),
+  subject: text('subject'),
+  text: text('text').notNull(),
+  html: text('html'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Messages to the assistance cell from the help page's contact form. */
+export const assistanceRequests = sqliteTable(
+  'assistance_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reference: text('reference').notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    numic: text('numic'),
+    topic: text('topic').notNull(),
+    message: text('message').notNull(),
+    language: text('language').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('assistance_reference_uq').on(t.reference), index('assistance_created_idx').on(t.createdAt)],
+);

@@ -4,6 +4,8 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env';
+import { asc } from 'drizzle-orm';
+import { devOutbox } from '../../db/schema';
 import { pendingDigits } from '../../platform/captcha';
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d+)?$/;
@@ -21,4 +23,19 @@ devRoutes.get('/captcha/:id{[A-Za-z0-9_-]+}', async (c) => {
   const digits = await pendingDigits(env, c.req.param('id'), clock());
   if (!digits) return c.json({ error: 'not pending' }, 404);
   return c.json({ digits });
+});
+
+/** Every message delivered locally, oldest first (SPEC.md's shape). */
+devRoutes.get('/outbox', async (c) => {
+  const rows = await c.var.services.db.select().from(devOutbox).orderBy(asc(devOutbox.id)).all();
+  return c.json(
+    rows.map((r) => ({
+      channel: r.channel,
+      to: r.to,
+      ...(r.subject != null ? { subject: r.subject } : {}),
+      text: r.text,
+      ...(r.html != null ? { html: r.html } : {}),
+      createdAt: new Date(r.createdAt).toISOString(),
+    })),
+  );
 });

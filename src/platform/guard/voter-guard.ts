@@ -11,6 +11,21 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { loginVerdict, windowVerdict, HOUR_MS, type Verdict } from './throttle';
+import {
+  COOLING_OFF_MS,
+  LINK_TTL_MS,
+  MAX_WRONG_PASSWORDS,
+  inCoolingOff,
+  linkState,
+  other,
+  type CompletionRefusal,
+  type Credential,
+  type LinkState,
+  type PendingLink,
+} from './renewal';
+
+// How long the object remembers a used or voided token, to say so on its page.
+const TOKEN_MEMORY_MS = 2 * LINK_TTL_MS;
 
 interface Row extends Record<string, SqlStorageValue> {
   v: string;
@@ -129,5 +144,101 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
   /** Was `nonce` already consumed? (development tools only) */
   isNonceUsed(nonce: string, now: number): boolean {
     return this.read<number>(`nonce:${nonce}`, now) !== undefined;
+  }
+
+  // ---------------------------------------------------------------- renewals
+  /**
+   * Records `tokenHash` as the one pending link renewing `credential`; an older pending link
+   * is voided. Requests never block one another: this always succeeds.
+   */
+  startRenewal(credential: Credential, tokenHash: string, expiresAt: number, now: number): void {
+    this.atomically(() => {
+      const previous = this.read<PendingLink>(`pending:${credential}`, now);
+      if (previous && previous.tokenHash !== tokenHash) {
+        this.write(`token:${previous.tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
+      }
+      const link: PendingLink = { tokenHash, expiresAt, wrongPasswords: 0 };
+      this.write(`pending:${credential}`, link, expiresAt + TOKEN_MEMORY_MS);
+    });
+  }
+
+  /** What a link's page should say. Reads only: opening a link changes nothing. */
+  linkState(credential: Credential, tokenHash: string, now: number): LinkState {
+    return linkState(
+      tokenHash,
+      this.read<PendingLink>(`pending:${credential}`, now),
+      this.read<'used' | 'voided'>(`token:${tokenHash}`, now),
+      now,
+    );
+  }
+
+  /**
+   * A wrong password typed on a pending link; the fifth voids it.
+   * Returns the link's state afterwards.
+   */
+  wrongPassword(credential: Credential, tokenHash: string, now: number): LinkState {
+    return this.atomically(() => {
+      const state = this.linkState(credential, tokenHash, now);
+      if (state !== 'pending') return state;
+      const link = this.read<PendingLink>(`pending:${credential}`, now)!;
+      link.wrongPasswords += 1;
+      if (link.wrongPasswords >= MAX_WRONG_PASSWORDS) {
+        this.remove(`pending:${credential}`);
+        this.write(`token:${tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
+        return 'voided';
+      }
+      this.write(`pending:${credential}`, link, link.expiresAt + TOKEN_MEMORY_MS);
+      return 'pending';
+    });
+  }
+
+  /**
+   * Consumes a pending link and records the renewal — or refuses. Check and mark happen in
+   * one transaction with no await in between: of any number of concurrent completions of
+   * one link exactly one gets "ok". Refused within the cooling-off period after the other
+   * credential was renewed.
+   */
+  completeLinkRenewal(credential: Credential, tokenHash: string, now: number): 'ok' | CompletionRefusal {
+    return this.atomically(() => {
+      const state = this.linkState(credential, tokenHash, now);
+      if (state !== 'pending') return state;
+      if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
+      this.remove(`pending:${credential}`);
+      this.write(`token:${tokenHash}`, 'used', now + TOKEN_MEMORY_MS);
+      this.write(`renewed:${credential}`, now, now + COOLING_OFF_MS);
+      return 'ok';
+    });
+  }
+
+  /**
+   * Records a renewal that needs no link (the password, renewed from identifier + NUMIC) —
+   * or refuses it within the cooling-off period after the identifier was renewed.
+   */
+  completeDirectRenewal(credential: Credential, now: number): 'ok' | 'cooling-off' {
+    return this.atomically(() => {
+      if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
+      this.write(`renewed:${credential}`, now, now + COOLING_OFF_MS);
+      return 'ok';
+    });
+  }
+
+  /**
+   * Undoes the record of a renewal at `at` when its D1 write failed afterwards, so a failure
+   * of D1 does not leave the voter blocked by a renewal that never happened.
+   */
+  forgetRenewal(credential: Credential, at: number, now: number): void {
+    this.atomically(() => {
+      if (this.read<number>(`renewed:${credential}`, now) === at) this.remove(`renewed:${credential}`);
+    });
+  }
+
+  /** When was `credential` last renewed (within the cooling-off memory)? For tests and operators. */
+  renewedAt(credential: Credential, now: number): number | null {
+    return this.read<number>(`renewed:${credential}`, now) ?? null;
+  }
+
+  /** Sets a renewal time directly (tests of the one-at-a-time rule, operator tools). */
+  recordRenewal(credential: Credential, at: number): void {
+    this.atomically(() => this.write(`renewed:${credential}`, at, at + COOLING_OFF_MS));
   }
 }
