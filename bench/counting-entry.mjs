@@ -1,0 +1,237 @@
+/**
+ * Bench-only entry module, loaded by Miniflare in front of the unchanged production bundle
+ * (`./index.js` from `wrangler deploy --dry-run --outdir dist/bench --minify`). It wraps the
+ * bindings the app receives so the bench can count, per route, what each request costs in
+ * storage trips — D1 queries and writes (and whether they may be served by a read replica),
+ * Durable Object calls, KV operations and queue sends — without one line of bench code in
+ * the production bundle. `GET /__bench/counters` (this module only) returns and resets them.
+ *
+ * Counting rules for D1 (what production would do with them):
+ * - a statement run through `env.DB` itself goes to the primary;
+ * - a statement run through a session (`env.DB.withSession(c)`) may be answered by a
+ *   replica, except writes and the first statement of a 'first-primary' session;
+ * - a batch is one round trip carrying several statements.
+ */
+import app, * as bundle from './index.js';
+
+const zero = () => ({
+  requests: 0,
+  d1: { trips: 0, statements: 0, writes: 0, primary: 0, replica: 0, sessions: 0 },
+  doCalls: { voter: 0, shard: 0, other: 0 },
+  doMethods: {},
+  kv: { get: 0, put: 0, delete: 0, list: 0 },
+  queue: { send: 0 },
+  consumer: { batches: 0, d1Trips: 0, d1Writes: 0 },
+});
+let counters = zero();
+
+const WRITE = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i;
+
+/** Counts one round trip carrying `sqls`; `where` is 'primary' or 'session:<constraint>'. */
+function countD1(scope, sqls, route) {
+  const writes = sqls.filter((s) => WRITE.test(s)).length;
+  if (scope === 'consumer') {
+    counters.consumer.d1Trips++;
+    counters.consumer.d1Writes += writes;
+    return;
+  }
+  const d1 = counters.d1;
+  d1.trips++;
+  d1.statements += sqls.length;
+  d1.writes += writes;
+  if (route.primary || writes > 0) d1.primary++;
+  else d1.replica++;
+}
+
+const realStatement = new WeakMap();
+const proxySql = new WeakMap();
+
+function wrapStatement(stmt, sql, scope, route) {
+  const proxy = new Proxy(stmt, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== 'function') return value;
+      if (prop === 'bind') return (...args) => wrapStatement(value.apply(target, args), sql, scope, route);
+      if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
+        return (...args) => {
+          countD1(scope, [sql], route.next());
+          return value.apply(target, args);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+  realStatement.set(proxy, stmt);
+  proxySql.set(proxy, sql);
+  return proxy;
+}
+
+/**
+ * `route.next()` says where the next trip goes: the plain binding always answers from the
+ * primary; a session from a replica unless it is 'first-primary' and nothing ran yet.
+ */
+function wrapD1(db, scope, route = { next: () => ({ primary: true }) }) {
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== 'function') return value;
+      if (prop === 'prepare') return (sql) => wrapStatement(value.call(target, sql), sql, scope, route);
+      if (prop === 'batch') {
+        return (stmts) => {
+          countD1(scope, stmts.map((s) => proxySql.get(s) ?? s.statement ?? ''), route.next());
+          return value.call(target, stmts.map((s) => realStatement.get(s) ?? s));
+        };
+      }
+      if (prop === 'exec') {
+        return (sql) => {
+          countD1(scope, [sql], route.next());
+          return value.call(target, sql);
+        };
+      }
+      if (prop === 'withSession') {
+        return (constraint) => {
+          if (scope !== 'consumer') counters.d1.sessions++;
+          let first = true;
+          const primaryFirst = constraint === 'first-primary';
+          const sessionRoute = {
+            next: () => {
+              const primary = primaryFirst && first;
+              first = false;
+              return { primary };
+            },
+          };
+          return wrapD1(value.call(target, constraint), scope, sessionRoute);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+}
+
+function wrapGuard(ns) {
+  const names = new WeakMap();
+  return new Proxy(ns, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== 'function') return value;
+      if (prop === 'idFromName') {
+        return (name) => {
+          const id = value.call(target, name);
+          names.set(id, String(name));
+          return id;
+        };
+      }
+      if (prop === 'get' || prop === 'getByName') {
+        return (idOrName, ...rest) => {
+          const stub = value.call(target, idOrName, ...rest);
+          const name = typeof idOrName === 'string' ? idOrName : names.get(idOrName) ?? '';
+          const kind = name.startsWith('voter:') ? 'voter' : name.startsWith('shard:') ? 'shard' : 'other';
+          return wrapStub(stub, kind);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+}
+
+function wrapStub(stub, kind) {
+  return new Proxy(stub, {
+    get(target, prop) {
+      if (prop === 'then') return undefined;
+      const value = Reflect.get(target, prop);
+      if (typeof prop !== 'string' || prop === 'id' || prop === 'name') return value;
+      return (...args) => {
+        counters.doCalls[kind]++;
+        counters.doMethods[prop] = (counters.doMethods[prop] ?? 0) + 1;
+        return target[prop](...args);
+      };
+    },
+  });
+}
+
+function wrapKV(kv) {
+  return new Proxy(kv, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== 'function') return value;
+      if (prop === 'get' || prop === 'getWithMetadata' || prop === 'put' || prop === 'delete' || prop === 'list') {
+        const key = prop === 'getWithMetadata' ? 'get' : prop;
+        return (...args) => {
+          counters.kv[key]++;
+          return value.apply(target, args);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+}
+
+function wrapQueue(queue) {
+  return new Proxy(queue, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== 'function') return value;
+      if (prop === 'send' || prop === 'sendBatch') {
+        return (...args) => {
+          counters.queue.send += prop === 'sendBatch' ? args[0].length : 1;
+          return value.apply(target, args);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+}
+
+const wrapped = new WeakMap();
+
+function wrapEnv(env, scope) {
+  const cacheKey = scope === 'consumer' ? 'consumer' : 'request';
+  let byScope = wrapped.get(env);
+  if (!byScope) wrapped.set(env, (byScope = {}));
+  if (!byScope[cacheKey]) {
+    byScope[cacheKey] = {
+      ...env,
+      DB: wrapD1(env.DB, scope),
+      VOTER_GUARD: wrapGuard(env.VOTER_GUARD),
+      TOKENS: wrapKV(env.TOKENS),
+      AUDIT: wrapQueue(env.AUDIT),
+      DELIVERY: wrapQueue(env.DELIVERY),
+    };
+  }
+  return byScope[cacheKey];
+}
+
+export const VoterGuard = bundle.VoterGuard;
+
+/** Bench tools: counters (read, and reset with ?reset) and a PBKDF2 reference cost. */
+async function benchTools(url) {
+  if (url.pathname === '/__bench/counters') {
+    const body = JSON.stringify(counters);
+    if (url.searchParams.has('reset')) counters = zero();
+    return new Response(body, { headers: { 'content-type': 'application/json' } });
+  }
+  if (url.pathname === '/__bench/pbkdf2') {
+    // The cost of one password check as the app does it (PBKDF2-SHA256, 100 000 iterations).
+    const n = Number(url.searchParams.get('n') ?? 10);
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('Vote-2022-Bench'), 'PBKDF2', false, ['deriveBits']);
+    const started = performance.now();
+    for (let i = 0; i < n; i++) {
+      await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 100_000 }, key, 256);
+    }
+    return Response.json({ n, wallMs: performance.now() - started });
+  }
+  return new Response('not found', { status: 404 });
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    // A substring test, not a URL parse: this runs on every measured request.
+    if (request.url.includes('/__bench/')) return benchTools(new URL(request.url));
+    counters.requests++;
+    return app.fetch(request, wrapEnv(env, 'request'), ctx);
+  },
+  async queue(batch, env, ctx) {
+    counters.consumer.batches++;
+    return app.queue(batch, wrapEnv(env, 'consumer'), ctx);
+  },
+};

@@ -1,0 +1,153 @@
+/**
+ * Turns the runs of each route into one line of figures, checks them against the targets of
+ * issue 6 (declared per route in routes.mjs), and renders the console and Markdown tables.
+ */
+
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+
+/** Medians over rounds; ratios paired round by round (baseline and app ran back to back). */
+export function summarize({ route, runs, unavailable }, pbkdf2) {
+  const line = { name: route.name, expect: route.expect };
+  if (unavailable) return { ...line, available: false, reason: unavailable };
+  const apps = runs.map((r) => r.app);
+  const bases = runs.map((r) => r.baseline);
+  const served = sum(apps.map((a) => a.io.requests));
+  const perRequest = (pick) => (served ? sum(apps.map((a) => pick(a.io))) / served : null);
+  const appCpu = apps.every((a) => a.cpuMs !== null) && served ? sum(apps.map((a) => a.cpuMs)) / served : null;
+  const baseCpu = bases.every((b) => b.cpuMs !== null) ? sum(bases.map((b) => b.cpuMs)) / sum(bases.map((b) => b.requests)) : null;
+  const summary = {
+    ...line,
+    available: true,
+    requests: sum(apps.map((a) => a.requests)),
+    rps: median(apps.map((a) => a.rps)),
+    p50: median(apps.map((a) => a.p50)),
+    p99: median(apps.map((a) => a.p99)),
+    errors: sum(apps.map((a) => a.errors)),
+    statuses: apps.reduce((acc, a) => {
+      for (const [k, v] of Object.entries(a.statuses)) acc[k] = (acc[k] ?? 0) + v;
+      return acc;
+    }, {}),
+    baseline: { rps: median(bases.map((b) => b.rps)), p50: median(bases.map((b) => b.p50)), p99: median(bases.map((b) => b.p99)), errors: sum(bases.map((b) => b.errors)), cpuMs: baseCpu },
+    rpsRatio: median(runs.map((r) => r.app.rps / r.baseline.rps)),
+    p99Ratio: median(runs.map((r) => r.app.p99 / Math.max(r.baseline.p99, 1))),
+    cpuMs: appCpu,
+    cpuNetMs: appCpu !== null && baseCpu !== null ? appCpu - baseCpu : null,
+    io: {
+      d1Trips: perRequest((io) => io.d1.trips),
+      d1Statements: perRequest((io) => io.d1.statements),
+      d1Writes: perRequest((io) => io.d1.writes),
+      d1Primary: perRequest((io) => io.d1.primary),
+      d1Replica: perRequest((io) => io.d1.replica),
+      doVoter: perRequest((io) => io.doCalls.voter),
+      doShard: perRequest((io) => io.doCalls.shard),
+      doMethods: Object.fromEntries(
+        [...new Set(apps.flatMap((a) => Object.keys(a.io.doMethods)))].map((m) => [m, perRequest((io) => io.doMethods[m] ?? 0)]),
+      ),
+      kv: perRequest((io) => io.kv.get + io.kv.put + io.kv.delete + io.kv.list),
+      queueSends: perRequest((io) => io.queue.send),
+      consumerD1Writes: perRequest((io) => io.consumer.d1Writes),
+    },
+    rounds: runs.map((r) => ({
+      round: r.round,
+      app: { rps: r.app.rps, p50: r.app.p50, p99: r.app.p99, errors: r.app.errors, requests: r.app.requests, cpuMs: r.app.cpuMs },
+      baseline: { rps: r.baseline.rps, p50: r.baseline.p50, p99: r.baseline.p99, errors: r.baseline.errors, requests: r.baseline.requests, cpuMs: r.baseline.cpuMs },
+    })),
+  };
+  summary.checks = checkTargets(route.targets ?? {}, summary, pbkdf2);
+  return summary;
+}
+
+function checkTargets(t, s, pbkdf2) {
+  const checks = [];
+  const add = (what, value, ok, goal) => checks.push({ what, value, goal, ok });
+  if (t.rpsRatio !== undefined) add('req/s vs baseline', s.rpsRatio, s.rpsRatio >= t.rpsRatio, `≥ ${t.rpsRatio}`);
+  if (t.p99Ratio !== undefined) add('p99 vs baseline', s.p99Ratio, s.p99Ratio <= t.p99Ratio, `≤ ${t.p99Ratio}×`);
+  if (t.errors !== undefined) add('errors', s.errors, s.errors <= t.errors, `${t.errors}`);
+  if (t.cpuMs !== undefined && s.cpuNetMs !== null) add('CPU ms/req (net)', s.cpuNetMs, s.cpuNetMs <= t.cpuMs, `≤ ${t.cpuMs}`);
+  if (t.cpuOverPbkdf2 !== undefined && s.cpuNetMs !== null && pbkdf2.cpuMs !== null) {
+    const over = s.cpuNetMs - pbkdf2.cpuMs;
+    add('CPU ms/req beyond one PBKDF2', over, over <= t.cpuOverPbkdf2, `≤ ${t.cpuOverPbkdf2}`);
+  }
+  if (t.d1Trips !== undefined) add('D1 queries/req', s.io.d1Trips, s.io.d1Trips <= t.d1Trips, `≤ ${t.d1Trips}`);
+  if (t.d1Writes !== undefined) add('D1 writes/req', s.io.d1Writes, s.io.d1Writes <= t.d1Writes, `≤ ${t.d1Writes}`);
+  if (t.d1Primary !== undefined) add('D1 primary trips/req', s.io.d1Primary, s.io.d1Primary <= t.d1Primary, `≤ ${t.d1Primary}`);
+  return checks;
+}
+
+const f = (x, digits = 1) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+function rows(report) {
+  return report.routes.map((r) =>
+    r.available
+      ? [
+          r.name,
+          f(r.rps, 0),
+          f(r.p50, 0),
+          f(r.p99, 0),
+          String(r.errors),
+          `${f(r.rpsRatio * 100, 0)} %`,
+          `${f(r.p99Ratio, 2)}×`,
+          f(r.cpuNetMs, 2),
+          `${f(r.io.d1Trips, 2)} (${f(r.io.d1Primary, 2)} / ${f(r.io.d1Replica, 2)})`,
+          f(r.io.d1Writes, 2),
+          `${f(r.io.doVoter + r.io.doShard, 2)}`,
+          f(r.io.kv, 2),
+          f(r.io.queueSends, 2),
+        ]
+      : [r.name, 'not yet available', '', '', '', '', '', '', '', '', '', '', ''],
+  );
+}
+
+const HEAD = ['Route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'req/s vs base', 'p99 vs base', 'CPU ms/req', 'D1 queries (primary / replica)', 'D1 writes', 'DO calls', 'KV ops', 'queue sends'];
+
+function header(report) {
+  const b = report.routes.find((r) => r.available)?.baseline;
+  return [
+    `bundle dist/bench/index.js: ${kib(report.bundle.raw)} raw, ${kib(report.bundle.gzip)} gzip`,
+    `one PBKDF2 (100 000 iterations) in this workerd: ${f(report.pbkdf2.cpuMs)} ms CPU`,
+    b ? `baseline (constant Response), first route: ${f(b.rps, 0)} req/s, p99 ${f(b.p99, 0)} ms, ${f(b.cpuMs, 3)} ms CPU/req` : '',
+    `${report.options.connections} connections, ${report.options.rounds} rounds × ${report.options.duration} s per Worker per route; load ${report.machine.load.join(' ')} on ${report.machine.cpus} CPUs`,
+  ].filter(Boolean);
+}
+
+/** The console table. */
+export function renderTable(report) {
+  const all = [HEAD, ...rows(report)];
+  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => String(r[i] ?? '').length)));
+  const line = (r) => r.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ');
+  const failed = report.routes.flatMap((r) => (r.checks ?? []).filter((c) => !c.ok).map((c) => `  ✗ ${r.name}: ${c.what} ${f(c.value, 2)} (target ${c.goal})`));
+  return [...header(report), '', line(HEAD), ...rows(report).map(line), '', failed.length ? 'Targets missed:' : 'All targets met.', ...failed].join('\n');
+}
+
+/** bench/results/latest.md */
+export function renderMarkdown(report) {
+  const table = [`| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows(report).map((r) => `| ${r.join(' | ')} |`)];
+  const checks = report.routes.flatMap((r) =>
+    (r.checks ?? []).map((c) => `| ${r.name} | ${c.what} | ${f(c.value, 2)} | ${c.goal} | ${c.ok ? 'met' : '**missed**'} |`),
+  );
+  return [
+    `# Benchmark — ${report.date}`,
+    '',
+    ...header(report).map((l) => `- ${l}`),
+    '',
+    ...table,
+    '',
+    'CPU ms/req: workerd process CPU over the app runs ÷ requests, minus the same for the baseline',
+    "(so it holds the Worker's own work plus the local D1/DO/KV simulators, not workerd's HTTP",
+    'handling). D1 queries: round trips per request, as primary / replica-eligible (a read through a',
+    '`withSession` session). DO calls: VoterGuard RPC calls per request. Queue sends: audit and delivery',
+    'messages, written to D1 by the consumers off the request path.',
+    '',
+    '| Route | Target | Measured | Goal | |',
+    '| --- | --- | ---: | --- | --- |',
+    ...checks,
+    '',
+  ].join('\n');
+}

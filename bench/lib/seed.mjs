@@ -1,0 +1,73 @@
+/**
+ * The bench's data: the demo election, open now (from 2 days ago to 4 days ahead, as
+ * `npm start` loads it), the three demo voters of SPEC.md, and a roll of bench voters so that
+ * no request is refused by a per-account limit (5 free wrong passwords per 15 minutes, 3
+ * renewal e-mails per hour) — at the peak, many different voters log in, each once or twice.
+ * Identifiers are stored as HMACs and passwords as PBKDF2 hashes exactly as the app expects.
+ */
+import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { SECRETS } from './server.mjs';
+
+const DAY = 86_400_000;
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export const DEMO_VOTERS = [
+  { numic: '00123456', email: 'electeur@example.org', phone: '+33600000001', identifier: 'ABCD-EFGH-JKMN', password: 'Vote-2022-Demo' },
+  { numic: '00654321', email: 'second@example.org', phone: '+33600000002', identifier: 'PQRS-TVWX-YZ23', password: 'Vote-2022-Bis' },
+  { numic: '00111111', email: 'troisieme@example.org', phone: '+33600000003', identifier: 'WXYZ-2345-6789', password: 'Vote-2022-Ter' },
+];
+
+const b64url = (buf) => Buffer.from(buf).toString('base64url');
+
+/** `pbkdf2-sha256$100000$salt$hash`, the format of src/platform/passwords.ts. */
+export function hashPassword(password) {
+  const salt = randomBytes(16);
+  const hash = pbkdf2Sync(password, salt, 100_000, 32, 'sha256');
+  return `pbkdf2-sha256$100000$${b64url(salt)}$${b64url(hash)}`;
+}
+
+const hmacHex = (key, message) => createHmac('sha256', key).update(message).digest('hex');
+const canonical = (identifier) => identifier.replace(/-/g, '').toUpperCase();
+
+/** Bench voter n: NUMIC 9xxxxxxx, identifier "BN" + 10 Crockford digits of n. */
+export function benchVoter(n, password) {
+  let id = '';
+  for (let v = n, i = 0; i < 10; i++, v = Math.floor(v / 32)) id = ALPHABET[v % 32] + id;
+  const raw = `BN${id}`;
+  return {
+    numic: String(90_000_000 + n),
+    email: `bench-${n}@example.org`,
+    phone: `+3361${String(n).padStart(7, '0')}`,
+    identifier: `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`,
+    password,
+  };
+}
+
+/** Loads the election and voters; returns the voters the routes may use (demo first). */
+export async function seed(mf, { benchVoters }) {
+  const db = await mf.getD1Database('DB');
+  const now = Date.now();
+  await db
+    .prepare('INSERT OR REPLACE INTO elections (id, title, opens_at, closes_at, roll_loaded_at) VALUES (1, ?, ?, ?, ?)')
+    .bind('Elections législatives 2022', now - 2 * DAY, now + 4 * DAY, now - 30 * DAY)
+    .run();
+
+  const benchPassword = 'Vote-2022-Bench';
+  const benchHash = hashPassword(benchPassword); // one PBKDF2 for the whole bench roll
+  const rows = [
+    ...DEMO_VOTERS.map((v) => ({ ...v, hash: hashPassword(v.password) })),
+    ...Array.from({ length: benchVoters }, (_, n) => ({ ...benchVoter(n, benchPassword), hash: benchHash })),
+  ];
+  const insert = db.prepare(
+    `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, created_at, updated_at)
+     VALUES (1, ?, ?, ?, ?, ?, 'fr', ?, ?)`,
+  );
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.batch(
+      rows.slice(i, i + 500).map((v) =>
+        insert.bind(v.numic, v.email, v.phone, hmacHex(SECRETS.IDENTIFIER_HMAC_KEY, canonical(v.identifier)), v.hash, now - 30 * DAY, now - 30 * DAY),
+      ),
+    );
+  }
+  return rows.map(({ hash, ...v }) => v);
+}

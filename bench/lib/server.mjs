@@ -1,0 +1,84 @@
+/**
+ * Serves the built bundle and the baseline Worker on workerd through Miniflare (not
+ * `wrangler dev`, whose proxy is fragile under load), each in its own Miniflare instance —
+ * so each has its own workerd process whose CPU counters belong to it alone — on loopback
+ * ports chosen by the system.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
+import { workerdChildren } from './cpu.mjs';
+
+/** The bench's fixed secrets (never used anywhere but this local run). */
+export const SECRETS = {
+  IDENTIFIER_HMAC_KEY: 'bench-identifier-key',
+  NUMIC_HMAC_KEY: 'bench-numic-key',
+  CAPTCHA_KEY: 'bench-captcha-key',
+};
+
+const COMPAT = { compatibilityDate: '2026-11-01', compatibilityFlags: ['nodejs_compat'] };
+
+/** Starts Miniflare and returns it with its URL and the pid of the workerd it spawned. */
+async function start(worker) {
+  const before = new Set(workerdChildren());
+  // Miniflare 5 takes a new option shape; the converter accepts the documented v4 one.
+  const mf = new Miniflare(convertV4MiniflareOptions({ host: '127.0.0.1', port: 0, ...worker }));
+  const url = await mf.ready;
+  const pid = workerdChildren().find((p) => !before.has(p));
+  return { mf, url: url.origin, pid };
+}
+
+/** The baseline: a Worker that returns one constant Response, nothing else. */
+export function startBaseline() {
+  return start({
+    ...COMPAT,
+    modules: true,
+    script: `const body = 'ok';\nexport default { fetch() { return new Response(body); } };`,
+  });
+}
+
+/**
+ * The app: `dist/bench/index.js` untouched, behind bench/counting-entry.mjs (which only
+ * wraps the bindings to count storage calls). Bindings mirror wrangler.toml; D1, KV and
+ * Durable Objects live in memory for this run only.
+ */
+export async function startApp({ bundleDir, root, vars }) {
+  const entry = await readFile(new URL('../counting-entry.mjs', import.meta.url), 'utf8');
+  const bundle = await readFile(path.join(bundleDir, 'index.js'), 'utf8');
+  const assetsDir = path.join(root, 'public');
+  return start({
+    ...COMPAT,
+    modulesRoot: bundleDir,
+    modules: [
+      { type: 'ESModule', path: path.join(bundleDir, '__bench_entry.mjs'), contents: entry },
+      { type: 'ESModule', path: path.join(bundleDir, 'index.js'), contents: bundle },
+    ],
+    bindings: { ELECTION_ID: '1', PUBLIC_ORIGIN: 'http://127.0.0.1:8787', DEV_TOOLS: '1', ...SECRETS, ...vars },
+    d1Databases: { DB: 'bench-db' },
+    kvNamespaces: { TOKENS: 'bench-tokens' },
+    durableObjects: { VOTER_GUARD: { className: 'VoterGuard', useSQLite: true } },
+    queueProducers: { AUDIT: { queueName: 'isoloir-audit' }, DELIVERY: { queueName: 'isoloir-delivery' } },
+    queueConsumers: {
+      'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
+      'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
+    },
+    ...(existsSync(assetsDir) ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: { has_user_worker: true } } } : {}),
+  });
+}
+
+/** Applies `migrations/*.sql` in order, statement by statement (drizzle's breakpoints). */
+export async function applyMigrations(mf, root) {
+  const db = await mf.getD1Database('DB');
+  const dir = path.join(root, 'migrations');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+  for (const file of files) {
+    const sql = await readFile(path.join(dir, file), 'utf8');
+    const statements = sql
+      .split('--> statement-breakpoint')
+      .map((s) => s.trim())
+      .filter((s) => s.replace(/--.*$/gm, '').trim() !== '');
+    await db.batch(statements.map((s) => db.prepare(s)));
+  }
+  return files;
+}

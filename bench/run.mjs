@@ -1,0 +1,192 @@
+/**
+ * `npm run bench`: builds the production bundle, serves it on workerd through Miniflare
+ * beside a baseline Worker that returns a constant Response, loads both with autocannon —
+ * alternating baseline and app, route by route, several rounds — and writes
+ * bench/results/latest.{json,md}. See docs/performance.md.
+ *
+ * Options (flags or environment): --rounds=N (BENCH_ROUNDS, 3), --duration=S (BENCH_DURATION,
+ * 4 s per run), --connections=N (BENCH_CONNECTIONS, 10), --only=text (routes whose name
+ * contains it), --quick (1 round of 2 s), --no-build (reuse dist/bench).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { routes } from './routes.mjs';
+import { createContext, NotAvailable } from './lib/context.mjs';
+import { cpuMs } from './lib/cpu.mjs';
+import { measure } from './lib/load.mjs';
+import { renderMarkdown, renderTable, summarize } from './lib/report.mjs';
+import { seed } from './lib/seed.mjs';
+import { applyMigrations, startApp, startBaseline } from './lib/server.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? true];
+  }),
+);
+const quick = Boolean(args.quick);
+const opts = {
+  rounds: Number(args.rounds ?? process.env.BENCH_ROUNDS ?? (quick ? 1 : 3)),
+  duration: Number(args.duration ?? process.env.BENCH_DURATION ?? (quick ? 2 : 4)),
+  connections: Number(args.connections ?? process.env.BENCH_CONNECTIONS ?? 10),
+  voters: Number(process.env.BENCH_VOTERS ?? 8000),
+  warmup: 1,
+  only: typeof args.only === 'string' ? args.only : null,
+};
+const bundleDir = path.join(root, 'dist', 'bench');
+const log = (...a) => console.error('[bench]', ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const t0 = performance.now();
+
+// 1. The production bundle, exactly as `wrangler deploy` would upload it.
+if (!args['no-build']) {
+  // wrangler refuses a missing assets directory; an empty one changes nothing in the bundle.
+  mkdirSync(path.join(root, 'public'), { recursive: true });
+  log('building: wrangler deploy --dry-run --outdir dist/bench --minify');
+  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist/bench', '--minify', '--env='], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' },
+  });
+}
+const bundle = readFileSync(path.join(bundleDir, 'index.js'));
+const bundleSize = { raw: bundle.length, gzip: gzipSync(bundle).length };
+
+// 2. Both Workers on loopback ports, the app with its data.
+const app = await startApp({ bundleDir, root });
+const base = await startBaseline();
+let exitCode = 0;
+try {
+  await applyMigrations(app.mf, root);
+  const voters = await seed(app.mf, { benchVoters: opts.voters });
+  const ctx = createContext({ url: app.url, voters });
+  log(`app ${app.url} (workerd pid ${app.pid}), baseline ${base.url} (pid ${base.pid}), ${voters.length} voters`);
+  await smokeTest(ctx);
+  const pbkdf2 = await calibratePbkdf2();
+
+  // 3. Each route: warm-up, then rounds of baseline run + app run, back to back.
+  const results = [];
+  for (const route of routes.filter((r) => !opts.only || r.name.includes(opts.only))) {
+    results.push(await benchRoute(route, ctx));
+  }
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, load: os.loadavg().map((l) => +l.toFixed(2)) },
+    options: opts,
+    bundle: bundleSize,
+    pbkdf2,
+    routes: results.map((r) => summarize(r, pbkdf2)),
+    seconds: +((performance.now() - t0) / 1000).toFixed(1),
+  };
+  mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+  const partial = opts.only || quick;
+  const stem = partial ? 'partial' : 'latest';
+  writeFileSync(path.join(root, 'bench', 'results', `${stem}.json`), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(path.join(root, 'bench', 'results', `${stem}.md`), renderMarkdown(report));
+  console.log(renderTable(report));
+  log(`wrote bench/results/${stem}.{json,md} in ${report.seconds} s`);
+} catch (err) {
+  console.error(err);
+  exitCode = 1;
+} finally {
+  await Promise.allSettled([app.mf.dispose(), base.mf.dispose()]);
+}
+process.exit(exitCode);
+
+/** The demo voter logs in with the demo password: the data and the code reader work. */
+async function smokeTest(ctx) {
+  const code = await ctx.code('/');
+  const res = await ctx.post('/login', { identifier: 'ABCD-EFGH-JKMN', password: 'Vote-2022-Demo', ...code });
+  if (res.status !== 303) throw new Error(`demo login answered ${res.status}, expected 303`);
+}
+
+/** CPU cost of one PBKDF2 (100 000 iterations) in this workerd, the floor of a login. */
+async function calibratePbkdf2() {
+  const n = 20;
+  await fetch(`${app.url}/__bench/pbkdf2?n=2`);
+  const before = cpuMs(app.pid);
+  const started = performance.now();
+  await fetch(`${app.url}/__bench/pbkdf2?n=${n}`);
+  const wall = (performance.now() - started) / n;
+  const cpu = before === null ? null : (cpuMs(app.pid) - before) / n;
+  log(`one PBKDF2: ${cpu?.toFixed(1)} ms CPU, ${wall.toFixed(1)} ms wall`);
+  return { cpuMs: cpu, wallMs: wall };
+}
+
+async function counters(reset = false) {
+  return (await fetch(`${app.url}/__bench/counters${reset ? '?reset' : ''}`)).json();
+}
+
+/** Items for `count` requests, made a few at a time (never during a measured run). */
+async function prepareItems(route, ctx, count) {
+  const items = [];
+  const workers = Array.from({ length: 8 }, async () => {
+    while (items.length < count) {
+      const slot = items.length;
+      items[slot] = null;
+      items[slot] = await route.prepare(ctx);
+    }
+  });
+  await Promise.all(workers);
+  return items;
+}
+
+async function benchRoute(route, ctx) {
+  const result = { route, runs: [] };
+  try {
+    // Available? A 404 means the route is not in this build yet.
+    const probe = route.probe ?? (route.prepare ? null : route.request().path);
+    if (probe && (await ctx.get(probe)).status === 404) throw new NotAvailable(`${probe} answers 404`);
+    const reusable = route.reusable ? await prepareItems(route, ctx, 20) : null;
+    let rate = null;
+    const itemsFor = async (seconds) => {
+      if (!route.prepare) return undefined;
+      if (reusable) return reusable;
+      const count = Math.min(4000, Math.ceil((rate ?? 100) * seconds * 1.4) + 3 * opts.connections);
+      return prepareItems(route, ctx, count);
+    };
+    // The baseline gets the same request line, headers and body as the app.
+    const sample = route.request(reusable?.[0] ?? (route.prepare ? await route.prepare(ctx) : undefined));
+    const baselineRoute = { expect: 200, request: () => sample };
+
+    log(`${route.name}: warm-up`);
+    const warm = await measure({ url: app.url, route, items: await itemsFor(opts.warmup), cycle: Boolean(reusable), connections: opts.connections, duration: opts.warmup });
+    if (warm.statuses[404] === warm.requests) throw new NotAvailable(`${sample.path} answers 404`);
+    rate = warm.rps;
+    await measure({ url: base.url, route: baselineRoute, connections: opts.connections, duration: opts.warmup });
+
+    for (let round = 1; round <= opts.rounds; round++) {
+      const b0 = cpuMs(base.pid);
+      const baseline = await measure({ url: base.url, route: baselineRoute, connections: opts.connections, duration: opts.duration });
+      baseline.cpuMs = b0 === null ? null : cpuMs(base.pid) - b0;
+
+      const items = await itemsFor(opts.duration);
+      await counters(true);
+      const a0 = cpuMs(app.pid);
+      const run = await measure({ url: app.url, route, items, cycle: Boolean(reusable), connections: opts.connections, duration: opts.duration });
+      let io = await counters();
+      // Work the requests left to the queue consumers (audit, delivery) belongs to them:
+      // wait for the batch timeout (1 s) before reading the process's CPU.
+      if (io.queue.send > 0) {
+        await sleep(1500);
+        io = await counters();
+      }
+      run.cpuMs = a0 === null ? null : cpuMs(app.pid) - a0;
+      run.io = io;
+      rate = run.rps;
+      result.runs.push({ round, baseline, app: run });
+      log(`${route.name} round ${round}: app ${run.rps.toFixed(0)} req/s p99 ${run.p99} ms (${run.errors} errors), baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99} ms`);
+    }
+  } catch (err) {
+    if (!(err instanceof NotAvailable)) throw err;
+    log(`${route.name}: not yet available (${err.message})`);
+    result.unavailable = err.message;
+  }
+  return result;
+}
