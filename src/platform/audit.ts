@@ -18,8 +18,15 @@ export async function queueAudit(queue: Queue, record: AuditRecord): Promise<voi
   await queue.send({ kind: 'audit', record });
 }
 
-/** Queue consumer: one D1 batch per message batch. */
+// D1 binds at most 100 parameters per statement ("too many SQL variables" beyond), and an
+// audit row binds up to 5: one multi-row INSERT of a full queue batch (100 messages) fails.
+export const AUDIT_ROWS_PER_INSERT = 20;
+
+/** Queue consumer: one D1 batch (one round trip, atomic) per message batch. */
 export async function writeAuditBatch(db: Database, records: AuditRecord[]): Promise<void> {
   if (records.length === 0) return;
-  await db.insert(auditEvents).values(records);
+  const [first, ...rest] = Array.from({ length: Math.ceil(records.length / AUDIT_ROWS_PER_INSERT) }, (_, i) =>
+    db.insert(auditEvents).values(records.slice(i * AUDIT_ROWS_PER_INSERT, (i + 1) * AUDIT_ROWS_PER_INSERT)),
+  );
+  await db.batch([first!, ...rest]);
 }
