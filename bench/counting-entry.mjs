@@ -17,7 +17,7 @@ import app, * as bundle from './index.js';
 const zero = () => ({
   requests: 0,
   d1: { trips: 0, statements: 0, writes: 0, primary: 0, replica: 0, sessions: 0 },
-  doCalls: { voter: 0, shard: 0, other: 0 },
+  doCalls: { voter: 0, shard: 0, other: 0, fresh: 0 },
   doMethods: {},
   kv: { get: 0, put: 0, delete: 0, list: 0 },
   queue: { send: 0 },
@@ -126,7 +126,7 @@ function wrapGuard(ns) {
           const stub = value.call(target, idOrName, ...rest);
           const name = typeof idOrName === 'string' ? idOrName : names.get(idOrName) ?? '';
           const kind = name.startsWith('voter:') ? 'voter' : name.startsWith('shard:') ? 'shard' : 'other';
-          return wrapStub(stub, kind);
+          return wrapStub(stub, kind, name);
         };
       }
       return value.bind(target);
@@ -134,7 +134,10 @@ function wrapGuard(ns) {
   });
 }
 
-function wrapStub(stub, kind) {
+// Objects this isolate has called: a first call creates the object (in the simulator).
+const seenObjects = new Set();
+
+function wrapStub(stub, kind, name) {
   return new Proxy(stub, {
     get(target, prop) {
       if (prop === 'then') return undefined;
@@ -143,6 +146,10 @@ function wrapStub(stub, kind) {
       return (...args) => {
         counters.doCalls[kind]++;
         counters.doMethods[prop] = (counters.doMethods[prop] ?? 0) + 1;
+        if (!seenObjects.has(name)) {
+          seenObjects.add(name);
+          counters.doCalls.fresh++;
+        }
         return target[prop](...args);
       };
     },
@@ -204,7 +211,7 @@ function wrapEnv(env, scope) {
 export const VoterGuard = bundle.VoterGuard;
 
 /** Bench tools: counters (read, and reset with ?reset) and a PBKDF2 reference cost. */
-async function benchTools(url) {
+async function benchTools(url, request, ctx) {
   if (url.pathname === '/__bench/counters') {
     const body = JSON.stringify(counters);
     if (url.searchParams.has('reset')) counters = zero();
@@ -220,13 +227,51 @@ async function benchTools(url) {
     }
     return Response.json({ n, wallMs: performance.now() - started });
   }
+  if (url.pathname === '/__bench/loop') {
+    // The app's own CPU for a route without HTTP: replays prepared requests one after the
+    // other inside this request, straight into the app's fetch handler.
+    const { requests, n } = await request.json();
+    for (let i = 0; i < n; i++) {
+      const r = requests[i % requests.length];
+      const res = await app.fetch(new Request(url.origin + r.path, { method: r.method, headers: r.headers, body: r.body }), wrapEnv(benchEnv, 'request'), ctx);
+      await res.arrayBuffer();
+      counters.requests++;
+    }
+    return Response.json({ n });
+  }
+  if (url.pathname === '/__bench/unit') {
+    // CPU of one storage operation as the local simulators serve it: the bench subtracts
+    // these from a route's CPU to estimate the Worker's own. Sequential, one request.
+    const n = Number(url.searchParams.get('n') ?? 100);
+    const op = UNIT_OPS[url.searchParams.get('op')];
+    if (!op) return new Response('unknown op', { status: 400 });
+    const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    for (let i = 0; i < n; i++) await op(benchEnv, `${run}-${i}`, Date.now());
+    return Response.json({ n });
+  }
   return new Response('not found', { status: 404 });
 }
+let benchEnv;
+
+/** One storage operation each, shaped like the app's own (same tables, same methods). */
+const UNIT_OPS = {
+  d1Read: (env, k) => env.DB.prepare('SELECT * FROM voters WHERE identifier_hmac = ?').bind(k).first(),
+  d1Write: (env, k, now) =>
+    env.DB.prepare("INSERT INTO audit_events (event, numic_hmac, at, outcome) VALUES ('bench', ?, ?, 'bench')").bind(k, now).run(),
+  kvGet: (env, k) => env.TOKENS.get(`bench:${k}`),
+  kvPut: (env, k) => env.TOKENS.put(`bench:${k}`, '{"voterId":1,"generation":0}', { expirationTtl: 120 }),
+  // A message of no kind the consumer knows: acknowledged without work.
+  queueSend: (env) => env.AUDIT.send({ kind: 'bench' }),
+  doRead: (env, k, now) => guard(env, 'shard:bench-warm').loginCheck('bench', now),
+  doWrite: (env, k, now) => guard(env, 'shard:bench-warm').consumeNonce(k, now + 60_000, now),
+  doFresh: (env, k, now) => guard(env, `shard:bench-${k}`).consumeNonce(k, now + 60_000, now),
+};
+const guard = (env, name) => env.VOTER_GUARD.get(env.VOTER_GUARD.idFromName(name));
 
 export default {
   async fetch(request, env, ctx) {
     // A substring test, not a URL parse: this runs on every measured request.
-    if (request.url.includes('/__bench/')) return benchTools(new URL(request.url));
+    if (request.url.includes('/__bench/')) return (benchEnv = env), benchTools(new URL(request.url), request, ctx);
     counters.requests++;
     return app.fetch(request, wrapEnv(env, 'request'), ctx);
   },

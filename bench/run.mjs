@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { routes } from './routes.mjs';
 import { createContext, NotAvailable } from './lib/context.mjs';
 import { cpuMs } from './lib/cpu.mjs';
-import { measure } from './lib/load.mjs';
+import { measure, toRequest } from './lib/load.mjs';
 import { renderMarkdown, renderTable, summarize } from './lib/report.mjs';
 import { seed } from './lib/seed.mjs';
 import { applyMigrations, startApp, startBaseline } from './lib/server.mjs';
@@ -59,7 +59,11 @@ const bundleSize = { raw: bundle.length, gzip: gzipSync(bundle).length };
 
 // 2. Both Workers on loopback ports, the app with its data.
 const app = await startApp({ bundleDir, root });
-const base = await startBaseline();
+// The baseline has the app's shape: with an assets directory, every request first passes the
+// runtime's asset router (run_worker_first = false), which locally costs more CPU than a
+// constant Response itself. The bare Worker is measured once, for reference.
+const assetsDir = path.join(root, 'public');
+const base = await startBaseline({ assetsDir: process.env.BENCH_NO_ASSETS ? undefined : assetsDir });
 let exitCode = 0;
 try {
   await applyMigrations(app.mf, root);
@@ -67,7 +71,9 @@ try {
   const ctx = createContext({ url: app.url, voters });
   log(`app ${app.url} (workerd pid ${app.pid}), baseline ${base.url} (pid ${base.pid}), ${voters.length} voters`);
   await smokeTest(ctx);
+  const bare = await bareBaseline();
   const pbkdf2 = await calibratePbkdf2();
+  const units = await unitCosts();
 
   // 3. Each route: warm-up, then rounds of baseline run + app run, back to back.
   const results = [];
@@ -80,8 +86,10 @@ try {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, load: os.loadavg().map((l) => +l.toFixed(2)) },
     options: opts,
     bundle: bundleSize,
+    bare,
     pbkdf2,
-    routes: results.map((r) => summarize(r, pbkdf2)),
+    units,
+    routes: results.map((r) => summarize(r, pbkdf2, units)),
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
   };
   mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
@@ -106,6 +114,22 @@ async function smokeTest(ctx) {
   if (res.status !== 303) throw new Error(`demo login answered ${res.status}, expected 303`);
 }
 
+/** A constant Response without the asset router in front: the runtime's floor. */
+async function bareBaseline() {
+  const bare = await startBaseline();
+  try {
+    const route = { expect: 200, request: () => ({ method: 'GET', path: '/' }) };
+    await measure({ url: bare.url, route, connections: opts.connections, duration: opts.warmup });
+    const before = cpuMs(bare.pid);
+    const run = await measure({ url: bare.url, route, connections: opts.connections, duration: Math.min(3, opts.duration) });
+    const cpu = before === null ? null : (cpuMs(bare.pid) - before) / run.requests;
+    log(`bare baseline (no asset router): ${run.rps.toFixed(0)} req/s, p99 ${run.p99} ms, ${cpu?.toFixed(3)} ms CPU/req`);
+    return { rps: run.rps, p50: run.p50, p99: run.p99, cpuMs: cpu };
+  } finally {
+    await bare.mf.dispose();
+  }
+}
+
 /** CPU cost of one PBKDF2 (100 000 iterations) in this workerd, the floor of a login. */
 async function calibratePbkdf2() {
   const n = 20;
@@ -117,6 +141,26 @@ async function calibratePbkdf2() {
   const cpu = before === null ? null : (cpuMs(app.pid) - before) / n;
   log(`one PBKDF2: ${cpu?.toFixed(1)} ms CPU, ${wall.toFixed(1)} ms wall`);
   return { cpuMs: cpu, wallMs: wall };
+}
+
+/**
+ * CPU of one storage operation in the local simulators (the app's workerd process), so the
+ * report can tell the Worker's own CPU from theirs. Sequential calls inside one request.
+ */
+async function unitCosts() {
+  const units = {};
+  for (const op of ['d1Read', 'd1Write', 'kvGet', 'kvPut', 'queueSend', 'doRead', 'doWrite', 'doFresh']) {
+    const n = 300;
+    await fetch(`${app.url}/__bench/unit?op=${op}&n=20`);
+    const before = cpuMs(app.pid);
+    const res = await fetch(`${app.url}/__bench/unit?op=${op}&n=${n}`);
+    if (!res.ok) throw new Error(`unit cost ${op}: ${res.status} ${await res.text()}`);
+    if (op === 'queueSend') await sleep(1500); // the consumer's share comes after the batch timeout
+    units[op] = before === null ? null : (cpuMs(app.pid) - before) / n;
+  }
+  if (Object.values(units).some((u) => u === null)) return null;
+  log(`simulator CPU per operation (ms): ${Object.entries(units).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+  return units;
 }
 
 async function counters(reset = false) {
@@ -135,6 +179,28 @@ async function prepareItems(route, ctx, count) {
   });
   await Promise.all(workers);
   return items;
+}
+
+/**
+ * The route without HTTP and without concurrency: prepared requests replayed one after the
+ * other inside the app's isolate (/__bench/loop). The process CPU over that replay, less the
+ * simulators' share, is the Worker's own CPU per request — a figure the machine's load
+ * disturbs far less than the loaded runs.
+ */
+async function isolated(route, ctx, reusable, rate) {
+  const n = Math.max(30, Math.min(400, Math.round(rate ?? 100)));
+  const items = route.prepare ? reusable ?? (await prepareItems(route, ctx, n)) : [undefined];
+  const requests = items.map((item) => toRequest(app.url, route.request(item)));
+  await counters(true);
+  const before = cpuMs(app.pid);
+  const res = await fetch(`${app.url}/__bench/loop`, { method: 'POST', body: JSON.stringify({ requests, n }) });
+  if (!res.ok) throw new Error(`loop for ${route.name}: ${res.status}`);
+  let io = await counters();
+  if (io.queue.send > 0) {
+    await sleep(1500);
+    io = await counters();
+  }
+  return { n, cpuMs: before === null ? null : cpuMs(app.pid) - before, io };
 }
 
 async function benchRoute(route, ctx) {
@@ -183,6 +249,7 @@ async function benchRoute(route, ctx) {
       result.runs.push({ round, baseline, app: run });
       log(`${route.name} round ${round}: app ${run.rps.toFixed(0)} req/s p99 ${run.p99} ms (${run.errors} errors), baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99} ms`);
     }
+    result.isolated = await isolated(route, ctx, reusable, rate);
   } catch (err) {
     if (!(err instanceof NotAvailable)) throw err;
     log(`${route.name}: not yet available (${err.message})`);

@@ -19,22 +19,29 @@ export const SECRETS = {
 
 const COMPAT = { compatibilityDate: '2026-11-01', compatibilityFlags: ['nodejs_compat'] };
 
+// Miniflare keeps this run's D1, KV and Durable Object files under os.tmpdir(). On disk, each
+// new VoterGuard object (every voter, most code and address shards in a short run) cost the
+// simulator ~5 ms of CPU creating its SQLite files — work a deployed Worker never does, as
+// its objects live elsewhere. A memory file system keeps the simulator out of the figures.
+if (!process.env.BENCH_DISK && existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
+
 /** Starts Miniflare and returns it with its URL and the pid of the workerd it spawned. */
-async function start(worker) {
+async function start(worker, shared = {}) {
   const before = new Set(workerdChildren());
   // Miniflare 5 takes a new option shape; the converter accepts the documented v4 one.
-  const mf = new Miniflare(convertV4MiniflareOptions({ host: '127.0.0.1', port: 0, ...worker }));
+  const mf = new Miniflare(convertV4MiniflareOptions({ host: '127.0.0.1', port: 0, ...shared, ...worker }));
   const url = await mf.ready;
   const pid = workerdChildren().find((p) => !before.has(p));
   return { mf, url: url.origin, pid };
 }
 
 /** The baseline: a Worker that returns one constant Response, nothing else. */
-export function startBaseline() {
+export function startBaseline({ assetsDir } = {}) {
   return start({
     ...COMPAT,
     modules: true,
     script: `const body = 'ok';\nexport default { fetch() { return new Response(body); } };`,
+    ...(assetsDir ? { assets: { directory: assetsDir, routerConfig: { has_user_worker: true } } } : {}),
   });
 }
 
@@ -43,15 +50,16 @@ export function startBaseline() {
  * wraps the bindings to count storage calls). Bindings mirror wrangler.toml; D1, KV and
  * Durable Objects live in memory for this run only.
  */
-export async function startApp({ bundleDir, root, vars }) {
+export async function startApp({ bundleDir, root, vars, inspectorPort }) {
   const entry = await readFile(new URL('../counting-entry.mjs', import.meta.url), 'utf8');
   const bundle = await readFile(path.join(bundleDir, 'index.js'), 'utf8');
   const assetsDir = path.join(root, 'public');
   return start({
     ...COMPAT,
     modulesRoot: bundleDir,
+    // BENCH_RAW=1 serves the bundle alone (no counters): to check the wrapper costs nothing.
     modules: [
-      { type: 'ESModule', path: path.join(bundleDir, '__bench_entry.mjs'), contents: entry },
+      ...(process.env.BENCH_RAW ? [] : [{ type: 'ESModule', path: path.join(bundleDir, '__bench_entry.mjs'), contents: entry }]),
       { type: 'ESModule', path: path.join(bundleDir, 'index.js'), contents: bundle },
     ],
     bindings: { ELECTION_ID: '1', PUBLIC_ORIGIN: 'http://127.0.0.1:8787', DEV_TOOLS: '1', ...SECRETS, ...vars },
@@ -63,8 +71,8 @@ export async function startApp({ bundleDir, root, vars }) {
       'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
       'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
     },
-    ...(existsSync(assetsDir) ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: { has_user_worker: true } } } : {}),
-  });
+    ...(existsSync(assetsDir) && !process.env.BENCH_NO_ASSETS ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: { has_user_worker: true } } } : {}),
+  }, inspectorPort ? { inspectorPort } : {});
 }
 
 /** Applies `migrations/*.sql` in order, statement by statement (drizzle's breakpoints). */

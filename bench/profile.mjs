@@ -1,0 +1,91 @@
+/**
+ * `npm run bench:profile -- --only="GET /"`: where a route's CPU goes. Builds the bundle
+ * without minifying (so functions keep their names), serves it like the bench does with
+ * workerd's inspector on, loads one route for a few seconds while V8's sampling profiler
+ * records the app's isolate (the Worker and its VoterGuard objects; D1 and KV run in
+ * Miniflare's own isolates), and prints the functions that cost the most, per request.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { routes } from './routes.mjs';
+import { createContext } from './lib/context.mjs';
+import { measure } from './lib/load.mjs';
+import { seed } from './lib/seed.mjs';
+import { applyMigrations, startApp } from './lib/server.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const only = args.only ?? 'GET /';
+const seconds = Number(args.duration ?? 5);
+const top = Number(args.top ?? 30);
+const route = routes.find((r) => r.name.startsWith(only)) ?? routes.find((r) => r.name.includes(only));
+if (!route) throw new Error(`no route matches ${only}`);
+
+mkdirSync(path.join(root, 'public'), { recursive: true });
+execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist/profile', '--env='], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+});
+const inspectorPort = 9300 + Math.floor(Math.random() * 500);
+const app = await startApp({ bundleDir: path.join(root, 'dist', 'profile'), root, inspectorPort });
+try {
+  await applyMigrations(app.mf, root);
+  const ctx = createContext({ url: app.url, voters: await seed(app.mf, { benchVoters: 4000 }) });
+  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
+  if (args.targets) console.log(targets);
+  // The app's isolate is Miniflare's 'core:user:<name>' worker ('core:entry' is its router).
+  const target = targets.find((t) => t.id === (args.target ?? 'core:user:'));
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+  let id = 0;
+  const pending = new Map();
+  ws.on('message', (data) => {
+    const msg = JSON.parse(data);
+    if (msg.id && pending.has(msg.id)) pending.get(msg.id)(msg.result), pending.delete(msg.id);
+  });
+  const send = (method, params = {}) => new Promise((r) => (pending.set(++id, r), ws.send(JSON.stringify({ id, method, params }))));
+
+  const items = async (n) => (route.prepare ? Promise.all(Array.from({ length: n }, () => route.prepare(ctx))) : undefined);
+  // Warm the isolate (JIT, caches) before recording.
+  await measure({ url: app.url, route, items: await items(route.prepare ? 150 : 0), cycle: Boolean(route.reusable), connections: 10, duration: 1 });
+  const loadItems = await items(route.prepare ? (route.reusable ? 20 : Math.round(seconds * 80)) : 0);
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 100 });
+  await send('Profiler.start');
+  const run = await measure({ url: app.url, route, items: loadItems, cycle: Boolean(route.reusable), connections: 10, duration: seconds });
+  const { profile } = await send('Profiler.stop');
+  ws.close();
+  report(profile, run);
+} finally {
+  await app.mf.dispose();
+}
+
+function report(profile, run) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const deltas = profile.timeDeltas;
+  let total = 0;
+  let idle = 0;
+  profile.samples.forEach((nodeId, i) => {
+    const dt = (deltas[i] ?? 0) / 1000;
+    const n = byId.get(nodeId);
+    const f = n.callFrame;
+    if (f.functionName === '(idle)' || f.functionName === '(program)') {
+      idle += f.functionName === '(idle)' ? dt : 0;
+      if (f.functionName === '(idle)') return;
+    }
+    total += dt;
+    const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url || '')}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  console.log(`${route.name}: ${run.requests} requests, ${run.rps.toFixed(0)} req/s, ${run.errors} errors`);
+  console.log(`isolate busy ${total.toFixed(0)} ms = ${(total / run.requests).toFixed(3)} ms/request (idle ${idle.toFixed(0)} ms)`);
+  console.log('self ms/request  share  function');
+  for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${(ms / run.requests).toFixed(4).padStart(15)}  ${((ms / total) * 100).toFixed(1).padStart(4)} %  ${key}`);
+  }
+}
