@@ -10,11 +10,12 @@ import { AppError } from './errors';
 const CACHE_MS = 30_000;
 let cached: { key: string; election: Election; until: number } | null = null;
 
-export async function currentElection(db: Database, electionId: string, now: number): Promise<Election> {
+/** `db` is called only on a cache miss, so a cached read costs no D1 session nor client. */
+export async function currentElection(db: () => Database, electionId: string, now: number): Promise<Election> {
   if (cached && cached.key === electionId && cached.until > now && cached.until - CACHE_MS <= now) {
     return cached.election;
   }
-  const election = await db.select().from(elections).where(eq(elections.id, Number(electionId))).get();
+  const election = await db().select().from(elections).where(eq(elections.id, Number(electionId))).get();
   if (!election) throw new AppError('misconfigured', `election ${electionId} is not loaded`);
   cached = { key: electionId, election, until: now + CACHE_MS };
   return election;

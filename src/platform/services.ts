@@ -27,14 +27,21 @@ export interface Services {
 }
 
 export function buildServices(env: Cloudflare.Env, deps: AppDeps): Services {
-  const db = database(env.DB);
+  // Built on first use: most GET screens never reach D1 (the election is cached per isolate).
+  let db: Database | undefined;
+  let voters: VoterStore | undefined;
+  const lazyDb = () => (db ??= database(env.DB));
   return {
     env,
     clock: deps.clock,
     hasher: deps.hasher,
-    db,
-    voters: voterStore(db),
+    get db() {
+      return lazyDb();
+    },
+    get voters() {
+      return (voters ??= voterStore(lazyDb()));
+    },
     sessions: new SessionStore(env.TOKENS),
-    election: () => currentElection(db, env.ELECTION_ID, deps.clock()),
+    election: () => currentElection(lazyDb, env.ELECTION_ID, deps.clock()),
   };
 }
