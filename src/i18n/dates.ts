@@ -24,10 +24,21 @@ function formatter(locale: Locale): Intl.DateTimeFormat {
   return f;
 }
 
+// Every screen shows the same two dates (opening, closing) and formatToParts is the most
+// expensive call of the login screen: remember the last few results per isolate.
+const formatted = new Map<string, string>();
+
 /** "mardi 19 avril 2022 11:14" / "Tuesday 19 April 2022 11:14" in Paris time (zone not included). */
 export function formatParis(ms: number, locale: Locale): string {
-  const parts = Object.fromEntries(formatter(locale).formatToParts(ms).map((p) => [p.type, p.value]));
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
+  const key = `${locale}${ms}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    const parts = Object.fromEntries(formatter(locale).formatToParts(ms).map((p) => [p.type, p.value]));
+    text = `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
+    if (formatted.size >= 64) formatted.clear();
+    formatted.set(key, text);
+  }
+  return text;
 }
 
 /** The same, followed by the zone's name: "… 11:14 (heure de Paris)". */
