@@ -6,6 +6,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../../env';
 import { newCaptcha } from '../../platform/captcha';
 import { windowState } from '../../platform/election';
+import { remainingText } from '../../i18n/dates';
+import { withCode } from '../../views/code-slot';
 import { SESSION_COOKIE } from '../../platform/sessions';
 import { validForm } from '../../platform/validation';
 import type { FieldErrors } from '../../views/form';
@@ -24,10 +26,14 @@ async function renderLogin(
   const now = s.clock();
   const [election, captchaId] = await Promise.all([s.election(), newCaptcha(s.env, now)]);
   c.header('Cache-Control', 'no-store');
-  return c.html(
-    <LoginPage t={t} locale={locale} election={election} now={now} captchaId={captchaId} values={opts.values} errors={opts.errors} notice={opts.notice} />,
-    opts.status ?? 200,
+  const page = (id: string) => (
+    <LoginPage t={t} locale={locale} election={election} now={now} captchaId={id} values={opts.values} errors={opts.errors} notice={opts.notice} />
   );
+  if (opts.values || opts.errors || opts.notice || opts.status) return c.html(page(captchaId), opts.status ?? 200);
+  // The blank screen every voter loads: rendered once per language and minute (views/code-slot.ts).
+  const shown = `${windowState(election, now)}|${remainingText(election.closesAt, now, t)}`;
+  const key = `login|${locale}|${election.id}|${election.title}|${election.opensAt}|${election.closesAt}|${shown}`;
+  return c.html(await withCode(key, captchaId, now, page));
 }
 
 loginRoutes.get('/', (c) => renderLogin(c));

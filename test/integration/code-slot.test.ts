@@ -1,0 +1,48 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DAY, harness, seedElection, seedVoter, text } from '../helpers';
+import { CODE_SLOT, withCode } from '../../src/views/code-slot';
+
+const ids = (html: string) => ({
+  hidden: /name="captchaId" value="([A-Za-z0-9_-]+)"/.exec(html)?.[1],
+  image: /src="\/captcha\/([A-Za-z0-9_-]+)\.svg"/.exec(html)?.[1],
+});
+
+// The login screen is rendered once per language and minute and gets each load's own code
+// spliced in (src/views/code-slot.ts): what a voter sees must not show it.
+describe('login screen rendered once, a fresh code per load', () => {
+  beforeEach(async () => {
+    await seedElection();
+    await seedVoter();
+  });
+
+  it('gives every load its own code, in the image and the hidden input', async () => {
+    const h = harness();
+    const first = ids(await (await h.get('/')).text());
+    const second = ids(await (await h.get('/')).text());
+    expect(first.hidden).toBeDefined();
+    expect(first.image).toBe(first.hidden);
+    expect(second.image).toBe(second.hidden);
+    expect(second.hidden).not.toBe(first.hidden);
+    expect(first.hidden).not.toContain(CODE_SLOT);
+  });
+
+  it('keeps each language and the countdown as the clock moves', async () => {
+    const h = harness();
+    const fr = text(await (await h.get('/')).text());
+    const en = text(await (await h.get('/?lang=en')).text());
+    expect(fr).toContain('Fermeture du vote dans 4 Jour(s)');
+    expect(en).not.toContain('Fermeture du vote');
+    h.now += DAY;
+    expect(text(await (await h.get('/')).text())).toContain('Fermeture du vote dans 3 Jour(s)');
+  });
+
+  it('renders a key once per minute', async () => {
+    let renders = 0;
+    const render = (slot: string) => ((renders += 1), `<p data-id="${slot}">${slot}</p>`);
+    expect(await withCode('k', 'AAA', 0, render)).toBe('<p data-id="AAA">AAA</p>');
+    expect(await withCode('k', 'BBB', 59_999, render)).toBe('<p data-id="BBB">BBB</p>');
+    expect(renders).toBe(1);
+    await withCode('k', 'CCC', 60_000, render);
+    expect(renders).toBe(2);
+  });
+});
