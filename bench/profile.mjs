@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { routes } from './routes.mjs';
 import { createContext } from './lib/context.mjs';
-import { measure } from './lib/load.mjs';
+import { measure, toRequest } from './lib/load.mjs';
 import { seed } from './lib/seed.mjs';
 import { applyMigrations, startApp } from './lib/server.mjs';
 
@@ -52,11 +52,20 @@ try {
   const items = async (n) => (route.prepare ? Promise.all(Array.from({ length: n }, () => route.prepare(ctx))) : undefined);
   // Warm the isolate (JIT, caches) before recording.
   await measure({ url: app.url, route, items: await items(route.prepare ? 150 : 0), cycle: Boolean(route.reusable), connections: 10, duration: 1 });
-  const loadItems = await items(route.prepare ? (route.reusable ? 20 : Math.round(seconds * 80)) : 0);
+  // --replay=N: N requests one after the other inside the isolate (no HTTP, no concurrency).
+  const replay = Number(args.replay ?? 0);
+  const loadItems = await items(route.prepare ? (route.reusable ? 20 : replay || Math.round(seconds * 80)) : 0);
   await send('Profiler.enable');
   await send('Profiler.setSamplingInterval', { interval: 100 });
   await send('Profiler.start');
-  const run = await measure({ url: app.url, route, items: loadItems, cycle: Boolean(route.reusable), connections: 10, duration: seconds });
+  let run;
+  if (replay) {
+    const requests = (loadItems ?? [undefined]).map((item) => toRequest(app.url, route.request(item)));
+    await fetch(`${app.url}/__bench/loop`, { method: 'POST', body: JSON.stringify({ requests, n: replay }) });
+    run = { requests: replay, rps: 0, errors: 0 };
+  } else {
+    run = await measure({ url: app.url, route, items: loadItems, cycle: Boolean(route.reusable), connections: 10, duration: seconds });
+  }
   const { profile } = await send('Profiler.stop');
   ws.close();
   report(profile, run);
