@@ -13,6 +13,7 @@ import { devRoutes } from './features/dev/routes';
 import { loginRoutes } from './features/login/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
+import { handOverBookmark, readBookmark } from './platform/d1-bookmark';
 import { AppError, STATUS_OF, type ErrorCode } from './platform/errors';
 import { pbkdf2Hasher } from './platform/passwords';
 import { securityHeaders } from './platform/security';
@@ -58,8 +59,12 @@ export function createApp(deps: Partial<AppDeps> = {}) {
       console.error(`isoloir: refusing to serve, missing secret(s): ${missing.join(', ')}`);
       throw new AppError('misconfigured');
     }
-    c.set('services', buildServices(c.env, resolved));
+    // D1 reads go to the nearest replica, from the voter's bookmark if any (platform/database.ts).
+    const bookmark = readBookmark(c);
+    const services = buildServices(c.env, resolved, bookmark);
+    c.set('services', services);
     await next();
+    handOverBookmark(c, bookmark, services.d1Bookmark());
   });
   app.use(csrf());
   app.use(

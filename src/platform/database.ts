@@ -1,6 +1,14 @@
 /**
- * The D1 database through drizzle. Every query of the app goes through `database(env)`, the
- * one place that decides how D1 is reached.
+ * The D1 database through drizzle. Every query of the app goes through here, the one place
+ * that decides how D1 is reached.
+ *
+ * Requests read through D1's Sessions API: a session started 'first-unconstrained' may be
+ * answered by the read replica nearest to the voter instead of the primary, which may be an
+ * ocean away; writes still go to the primary. A replica may lag behind the primary, so after
+ * a request that used D1 with a method other than GET the session's bookmark travels in a
+ * cookie, and the voter's next requests start their session from it: they read a copy at
+ * least as new as what they wrote (a renewed identifier logs in at once). Queue consumers
+ * write with `database(env.DB)`, straight to the primary.
  */
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 
@@ -11,4 +19,40 @@ export type Database = DrizzleD1Database;
 
 export function database(d1: D1Database | D1DatabaseSession): Database {
   return drizzle(d1 as D1Database);
+}
+
+/** Carries the D1 bookmark of the voter's last request that used D1 with POST. */
+export const BOOKMARK_COOKIE = '__Host-isoloir-d1';
+/** Long enough for any replica to catch up; a stale bookmark only asks for older data. */
+export const BOOKMARK_MAX_AGE_S = 600;
+// D1 bookmarks are hex groups joined by hyphens ("00000000-00000005-00000000-…"); anything
+// else from a cookie is ignored rather than handed to withSession.
+const BOOKMARK = /^[0-9a-f]{8}(?:-[0-9a-f]{8,64}){1,8}$/i;
+
+export function isBookmark(value: string | undefined): value is string {
+  return value !== undefined && value.length <= 200 && BOOKMARK.test(value);
+}
+
+/** One request's way to D1: a session opened on first use, and its bookmark afterwards. */
+export interface RequestDatabase {
+  readonly db: Database;
+  /** The session's latest bookmark, or null when the request never reached D1. */
+  bookmark(): string | null;
+}
+
+/**
+ * The request's D1 session: from `bookmark` (the voter's cookie) when it is one, else
+ * 'first-unconstrained' — any replica. Opened on first use: a screen served from the
+ * per-isolate caches opens none.
+ */
+export function requestDatabase(d1: D1Database, bookmark: string | undefined): RequestDatabase {
+  let session: D1DatabaseSession | undefined;
+  let db: Database | undefined;
+  return {
+    get db() {
+      session ??= d1.withSession(isBookmark(bookmark) ? bookmark : 'first-unconstrained');
+      return (db ??= database(session));
+    },
+    bookmark: () => session?.getBookmark() ?? null,
+  };
 }

@@ -4,7 +4,7 @@
  */
 import type { Election } from '../db/schema';
 import type { Clock } from './clock';
-import { database, type Database } from './database';
+import { requestDatabase, type Database } from './database';
 import { currentElection } from './election';
 import type { PasswordHasher } from './passwords';
 import { SessionStore } from './sessions';
@@ -24,13 +24,16 @@ export interface Services {
   voters: VoterStore;
   sessions: SessionStore;
   election(): Promise<Election>;
+  /** The bookmark of this request's D1 session (null if it never reached D1). */
+  d1Bookmark(): string | null;
 }
 
-export function buildServices(env: Cloudflare.Env, deps: AppDeps): Services {
+/** `bookmark`: the voter's D1 bookmark cookie, if any (see platform/database.ts). */
+export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: string): Services {
   // Built on first use: most GET screens never reach D1 (the election is cached per isolate).
-  let db: Database | undefined;
+  const d1 = requestDatabase(env.DB, bookmark);
   let voters: VoterStore | undefined;
-  const lazyDb = () => (db ??= database(env.DB));
+  const lazyDb = (): Database => d1.db;
   return {
     env,
     clock: deps.clock,
@@ -43,5 +46,6 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps): Services {
     },
     sessions: new SessionStore(env.TOKENS),
     election: () => currentElection(lazyDb, env.ELECTION_ID, deps.clock()),
+    d1Bookmark: () => d1.bookmark(),
   };
 }
