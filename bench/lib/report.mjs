@@ -37,7 +37,9 @@ export function summarize({ route, runs, unavailable, isolated }, pbkdf2, units)
   const bases = runs.map((r) => r.baseline);
   const served = sum(apps.map((a) => a.io.requests));
   const perRequest = (pick) => (served ? sum(apps.map((a) => pick(a.io))) / served : null);
-  const appCpu = apps.every((a) => a.cpuMs !== null) && served ? sum(apps.map((a) => a.cpuMs)) / served : null;
+  // Per request answered (a static asset never reaches the Worker, so not per invocation).
+  const answered = sum(apps.map((a) => a.requests));
+  const appCpu = apps.every((a) => a.cpuMs !== null) && answered ? sum(apps.map((a) => a.cpuMs)) / answered : null;
   const baseCpu = bases.every((b) => b.cpuMs !== null) ? sum(bases.map((b) => b.cpuMs)) / sum(bases.map((b) => b.requests)) : null;
   const summary = {
     ...line,
@@ -56,7 +58,7 @@ export function summarize({ route, runs, unavailable, isolated }, pbkdf2, units)
     p99Ratio: median(runs.map((r) => r.app.p99 / Math.max(r.baseline.p99, 1))),
     cpuMs: appCpu,
     cpuNetMs: appCpu !== null && baseCpu !== null ? appCpu - baseCpu : null,
-    simulatorMs: units && served ? sum(apps.map((a) => simulatorMs(a.io, units))) / served : null,
+    simulatorMs: units?.concurrent && served ? sum(apps.map((a) => simulatorMs(a.io, units.concurrent))) / served : null,
     io: {
       d1Trips: perRequest((io) => io.d1.trips),
       d1Statements: perRequest((io) => io.d1.statements),
@@ -79,15 +81,17 @@ export function summarize({ route, runs, unavailable, isolated }, pbkdf2, units)
       baseline: { rps: r.baseline.rps, p50: r.baseline.p50, p99: r.baseline.p99, errors: r.baseline.errors, requests: r.baseline.requests, cpuMs: r.baseline.cpuMs },
     })),
   };
+  // The Worker's own CPU, two ways. Loaded: the runs' CPU net of the baseline, less the
+  // simulators' share at the same concurrency. Sequential: one request at a time inside the
+  // isolate, less the simulators' share one at a time — it pays every wake-up of the runtime
+  // in full, so it is an upper bound for routes with storage trips, and steadier under the
+  // machine's load for routes without.
+  summary.workerInvocations = served / Math.max(1, answered);
+  summary.workerMs = summary.cpuNetMs !== null && served ? Math.max(0, summary.cpuNetMs - (summary.simulatorMs ?? 0)) : null;
   if (isolated?.cpuMs != null) {
-    summary.isolated = {
-      n: isolated.n,
-      cpuMs: isolated.cpuMs / isolated.n,
-      simulatorMs: units ? simulatorMs(isolated.io, units) / isolated.n : null,
-    };
-    summary.workerMs = Math.max(0, summary.isolated.cpuMs - (summary.isolated.simulatorMs ?? 0));
-  } else {
-    summary.workerMs = summary.cpuNetMs !== null ? Math.max(0, summary.cpuNetMs - (summary.simulatorMs ?? 0)) : null;
+    const sim = units?.sequential ? simulatorMs(isolated.io, units.sequential) / isolated.n : 0;
+    summary.sequential = { n: isolated.n, cpuMs: isolated.cpuMs / isolated.n, simulatorMs: sim };
+    summary.sequential.workerMs = Math.max(0, summary.sequential.cpuMs - sim);
   }
   summary.checks = checkTargets(route.targets ?? {}, summary, pbkdf2);
   return summary;
@@ -126,24 +130,27 @@ function rows(report) {
           `${f(r.p99Ratio, 2)}×`,
           f(r.cpuNetMs, 2),
           f(r.workerMs, 2),
+          f(r.sequential?.workerMs, 2),
           `${f(r.io.d1Trips, 2)} (${f(r.io.d1Primary, 2)} / ${f(r.io.d1Replica, 2)})`,
           f(r.io.d1Writes, 2),
           `${f(r.io.doVoter + r.io.doShard, 2)}`,
           f(r.io.kv, 2),
           f(r.io.queueSends, 2),
         ]
-      : [r.name, 'not yet available', '', '', '', '', '', '', '', '', '', '', '', ''],
+      : [r.name, 'not yet available', '', '', '', '', '', '', '', '', '', '', '', '', ''],
   );
 }
 
-const HEAD = ['Route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'req/s vs base', 'p99 vs base', 'CPU ms/req', 'Worker CPU ms/req', 'D1 queries (primary / replica)', 'D1 writes', 'DO calls', 'KV ops', 'queue sends'];
+const HEAD = ['Route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'req/s vs base', 'p99 vs base', 'CPU ms/req', 'Worker CPU ms/req', 'same, sequential', 'D1 queries (primary / replica)', 'D1 writes', 'DO calls', 'KV ops', 'queue sends'];
 
 function header(report) {
   const b = report.routes.find((r) => r.available)?.baseline;
   return [
     `bundle dist/bench/index.js: ${kib(report.bundle.raw)} raw, ${kib(report.bundle.gzip)} gzip`,
     `one PBKDF2 (100 000 iterations) in this workerd: ${f(report.pbkdf2.cpuMs)} ms CPU`,
-    report.units ? `simulator CPU per operation (ms): ${Object.entries(report.units).map(([k, v]) => `${k} ${f(v, 3)}`).join(', ')}` : '',
+    ...['concurrent', 'sequential'].map((k) =>
+      report.units?.[k] ? `simulator CPU per storage operation, ${k} (ms): ${Object.entries(report.units[k]).map(([op, v]) => `${op} ${f(v, 3)}`).join(', ')}` : '',
+    ),
     b ? `baseline (constant Response behind the asset router, like the app), first route: ${f(b.rps, 0)} req/s, p99 ${f(b.p99, 0)} ms, ${f(b.cpuMs, 3)} ms CPU/req` : '',
     report.bare ? `bare constant Response (no asset router), for reference: ${f(report.bare.rps, 0)} req/s, p99 ${f(report.bare.p99, 0)} ms, ${f(report.bare.cpuMs, 3)} ms CPU/req` : '',
     `${report.options.connections} connections, ${report.options.rounds} rounds × ${report.options.duration} s per Worker per route; load ${report.machine.load.join(' ')} on ${report.machine.cpus} CPUs`,
@@ -173,11 +180,13 @@ export function renderMarkdown(report) {
     ...table,
     '',
     "CPU ms/req: the app's workerd process CPU over its loaded runs ÷ requests, minus the same for",
-    "the baseline (workerd's HTTP handling, Miniflare's router); it rises with the machine's load.",
-    "Worker CPU ms/req: the route's requests replayed one by one inside the app's isolate, without",
-    'HTTP (process CPU ÷ requests), less the share of the local D1, KV, queue and Durable Object',
-    'simulators that run in the same process (storage operations counted × the CPU of each, measured',
-    'at the start of the run): what the deployed Worker itself would spend. D1 queries: round trips per',
+    "the baseline (workerd's HTTP handling, Miniflare's asset router). Worker CPU ms/req: that, less",
+    'the share of the local D1, KV, queue and Durable Object simulators, which run in the same process',
+    '(storage operations counted for the route × the CPU of each, measured at the same concurrency at',
+    "the start of the run): an estimate of the deployed Worker's own CPU. Same, sequential: the route's",
+    "requests replayed one at a time inside the app's isolate, without HTTP, less the simulators' share",
+    'one at a time; every runtime wake-up is paid in full, so for routes with storage trips it is an',
+    'upper bound. D1 queries: round trips per',
     'request, primary / replica-eligible (a read through a `withSession` session). DO calls:',
     'VoterGuard RPC calls per request. Queue sends: audit and delivery messages, which the consumers',
     'write to D1 off the request path.',
