@@ -136,7 +136,7 @@ async function bareBaseline() {
 
 /** CPU cost of one PBKDF2 (100 000 iterations) in this workerd, the floor of a login. */
 async function calibratePbkdf2() {
-  const n = 20;
+  const n = 50; // ~0.6 s: the CPU counters tick every 10 ms
   await fetch(`${app.url}/__bench/pbkdf2?n=2`);
   const before = cpuMs(app.pid);
   const started = performance.now();

@@ -169,9 +169,13 @@ export function renderTable(report) {
 /** bench/results/latest.md */
 export function renderMarkdown(report) {
   const table = [`| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows(report).map((r) => `| ${r.join(' | ')} |`)];
-  const checks = report.routes.flatMap((r) =>
-    (r.checks ?? []).map((c) => `| ${r.name} | ${c.what} | ${f(c.value, 2)} | ${c.goal} | ${c.ok ? 'met' : '**missed**'} |`),
-  );
+  const gzipKiB = report.bundle.gzip / 1024;
+  const checks = [
+    `| Bundle (dist/bench/index.js) | gzip KiB | ${f(gzipKiB)} | ≤ 100 | ${gzipKiB <= 100 ? 'met' : '**missed**'} |`,
+    ...report.routes.flatMap((r) =>
+      (r.checks ?? []).map((c) => `| ${r.name} | ${c.what} | ${f(c.value, 2)} | ${c.goal} | ${c.ok ? 'met' : '**missed**'} |`),
+    ),
+  ];
   return [
     `# Benchmark — ${report.date}`,
     '',
@@ -186,10 +190,9 @@ export function renderMarkdown(report) {
     "the start of the run): an estimate of the deployed Worker's own CPU. Same, sequential: the route's",
     "requests replayed one at a time inside the app's isolate, without HTTP, less the simulators' share",
     'one at a time; every runtime wake-up is paid in full, so for routes with storage trips it is an',
-    'upper bound. D1 queries: round trips per',
-    'request, primary / replica-eligible (a read through a `withSession` session). DO calls:',
-    'VoterGuard RPC calls per request. Queue sends: audit and delivery messages, which the consumers',
-    'write to D1 off the request path.',
+    'upper bound. D1 queries: round trips per request, primary / replica-eligible (a read through a',
+    '`withSession` session). DO calls: VoterGuard RPC calls per request. Queue sends: audit and',
+    'delivery messages, which the consumers write to D1 off the request path.',
     '',
     '| Route | Target | Measured | Goal | |',
     '| --- | --- | ---: | --- | --- |',
