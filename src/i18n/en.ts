@@ -1,5 +1,6 @@
 /** English catalogue: the same keys and placeholders as the French one (a missing key fails the build). */
 import type { Messages } from './fr';
+import { helpEn } from './help.en';
 
 export const en = {
   'meta.lang': 'en',
@@ -67,4 +68,12 @@ export const en = {
   'error.unavailable': 'The service is temporarily unavailable. Your request was not taken into account: try again in a moment.',
   'error.internal': 'An internal error occurred. Try again in a moment or contact the assistance team.',
   'error.misconfigured': 'The portal is not configured correctly. The assistance team has been notified.',
+  // ---------------------------------------------------------------- reach (issue 5)
+  'captcha.audio': 'Listen to the code',
+  'captcha.neither': 'Can you use neither the picture nor the sound?',
+  'captcha.neitherLink': 'The assistance team can help you.',
+  'copy.button': 'Copy',
+  'copy.done': 'Copied',
+  'copy.failed': 'Copying failed: select the text and copy it.',
+  ...helpEn,
 } as const satisfies Messages;

@@ -3,6 +3,8 @@
  * (shared/seed/) are kept word for word; texts keep the plain space of the source before « ? » and « : » so they match it byte for byte.
  * Placeholders are written `{name}`; the English catalogue must use the same ones.
  */
+import { helpFr } from './help.fr';
+
 export const fr = {
   'meta.lang': 'fr',
   'meta.portal': 'Portail de vote par internet',
@@ -72,6 +74,14 @@ export const fr = {
     'Le service est momentanément indisponible. Votre demande n’a pas été prise en compte : réessayez dans quelques instants.',
   'error.internal': 'Une erreur interne est survenue. Réessayez dans quelques instants ou contactez la cellule d’assistance.',
   'error.misconfigured': 'Le portail n’est pas correctement configuré. La cellule d’assistance a été prévenue.',
+  // ---------------------------------------------------------------- reach (issue 5)
+  'captcha.audio': 'Écouter le code',
+  'captcha.neither': "Vous ne pouvez utiliser ni l'image ni le son ?",
+  'captcha.neitherLink': "La cellule d'assistance peut vous aider.",
+  'copy.button': 'Copier',
+  'copy.done': 'Copié',
+  'copy.failed': 'La copie a échoué : sélectionnez le texte et copiez-le.',
+  ...helpFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;
