@@ -4,7 +4,7 @@
 import { createApp } from './app';
 import { writeAuditBatch, type AuditRecord } from './platform/audit';
 import { database } from './platform/database';
-import { consumeDelivery, type QueuedDelivery } from './platform/delivery';
+import { consumeDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
 
 export { VoterGuard } from './platform/guard/voter-guard';
 
@@ -17,7 +17,9 @@ export default {
 
   async queue(batch, env) {
     const deliveries = batch.messages.filter((m): m is Message<QueuedDelivery> => m.body.kind === 'delivery');
-    if (deliveries.length > 0) await consumeDelivery(deliveries, env);
+    // The dead-letter queue's messages are recorded as failed, never sent.
+    const deadLetters = batch.queue.endsWith('-dlq');
+    if (deliveries.length > 0) await (deadLetters ? recordDeadLetters : consumeDelivery)(deliveries, env);
     const audit = batch.messages.filter(
       (m): m is Message<{ kind: 'audit'; record: AuditRecord }> => m.body.kind === 'audit',
     );
