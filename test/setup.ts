@@ -1,5 +1,8 @@
-// Applies the D1 migrations once per test file (idempotent: D1 records what was applied).
-import { applyD1Migrations, env } from 'cloudflare:test';
+// Every test starts from empty bindings (D1, KV, Durable Objects) with the migrations applied:
+// throttling and single-use state must not leak from one test into the next.
+import { applyD1Migrations, env, reset } from 'cloudflare:test';
+import { beforeEach } from 'vitest';
+import { forgetElection } from '../src/platform/election';
 
 declare global {
   namespace Cloudflare {
@@ -9,4 +12,8 @@ declare global {
   }
 }
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS ?? []);
+beforeEach(async () => {
+  await reset();
+  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS ?? []);
+  forgetElection();
+});
