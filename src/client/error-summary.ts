@@ -6,6 +6,19 @@ export function focusErrorSummary(root: Document = document): void {
   const summary = root.getElementById('error-summary');
   if (!summary) return;
   summary.focus();
+  // Arriving at a fragment (a form posted to /aide#contact), Chromium may move the focus
+  // back to the document when it scrolls to the fragment at load (seen in the e2e tests):
+  // take it back then, unless the voter has already moved it somewhere.
+  if (location.hash) {
+    window.addEventListener(
+      'load',
+      () => {
+        const active = root.activeElement;
+        if (!active || active === root.body) summary.focus();
+      },
+      { once: true },
+    );
+  }
   summary.addEventListener('click', (event) => {
     const link = (event.target as Element | null)?.closest?.('a[href^="#"]');
     if (!link) return;

@@ -68,9 +68,8 @@ export function HelpPage(p: HelpPageProps) {
       </section>
 
       <section aria-labelledby="contact">
-        <h2 id="contact" tabindex={-1}>
-          {t('help.contact.title')}
-        </h2>
+        {/* No tabindex: arriving at /aide#contact must not take the focus from the error summary. */}
+        <h2 id="contact">{t('help.contact.title')}</h2>
         <p>{t('help.contact.intro')}</p>
         {p.notice && <Notice kind="warning">{p.notice}</Notice>}
         <ErrorSummary t={t} errors={errors} />
