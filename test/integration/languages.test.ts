@@ -31,6 +31,22 @@ export const SCREENS: Screen[] = [
     expect: { fr: 'Fermeture du vote dans 4 Jour(s)', en: 'Voting closes in 4 day(s)' },
   },
   {
+    name: 'login before opening',
+    open: (h, headers, q) => {
+      h.now = T0 - 3 * DAY;
+      return h.get(`/${q}`, headers);
+    },
+    expect: { fr: "Le vote n'est pas encore ouvert. Il ouvrira le mardi 19 avril 2022 11:14 (heure de Paris).", en: 'Voting is not open yet. It opens on Tuesday 19 April 2022 11:14 (Paris time).' },
+  },
+  {
+    name: 'login after closing',
+    open: (h, headers, q) => {
+      h.now = T0 + 5 * DAY;
+      return h.get(`/${q}`, headers);
+    },
+    expect: { fr: 'Le vote est clos depuis le lundi 25 avril 2022 11:14 (heure de Paris).', en: 'Voting closed on Monday 25 April 2022 11:14 (Paris time).' },
+  },
+  {
     name: 'login with errors',
     open: async (h, headers, q) => {
       const html = await (await h.get(`/${q}`, headers)).text();
