@@ -10,6 +10,7 @@ import { languageDetector } from 'hono/language';
 import { REQUIRED_SECRETS, type AppEnv } from './env';
 import { captchaRoutes } from './features/captcha/routes';
 import { devRoutes } from './features/dev/routes';
+import { identifierRenewalRoutes } from './features/identifier-renewal/routes';
 import { loginRoutes } from './features/login/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
@@ -74,6 +75,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route('/_dev', devRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
+  app.route('/', identifierRenewalRoutes);
 
   app.notFound((c) => errorPage(c, 'not_found'));
   app.onError((err, c) => {

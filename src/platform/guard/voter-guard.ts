@@ -151,13 +151,13 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * Records `tokenHash` as the one pending link renewing `credential`; an older pending link
    * is voided. Requests never block one another: this always succeeds.
    */
-  startRenewal(credential: Credential, tokenHash: string, expiresAt: number, now: number): void {
+  startRenewal(credential: Credential, tokenHash: string, expiresAt: number, now: number, voterId?: number): void {
     this.atomically(() => {
       const previous = this.read<PendingLink>(`pending:${credential}`, now);
       if (previous && previous.tokenHash !== tokenHash) {
         this.write(`token:${previous.tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
       }
-      const link: PendingLink = { tokenHash, expiresAt, wrongPasswords: 0 };
+      const link: PendingLink = { tokenHash, expiresAt, wrongPasswords: 0, voterId };
       this.write(`pending:${credential}`, link, expiresAt + TOKEN_MEMORY_MS);
     });
   }
@@ -170,6 +170,16 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
       this.read<'used' | 'voided'>(`token:${tokenHash}`, now),
       now,
     );
+  }
+
+  /**
+   * A link's state and, while it is pending, the voter it renews (the `voterId` given to
+   * startRenewal). Reads only.
+   */
+  link(credential: Credential, tokenHash: string, now: number): { state: LinkState; voterId: number | null } {
+    const state = this.linkState(credential, tokenHash, now);
+    const pending = state === 'pending' ? this.read<PendingLink>(`pending:${credential}`, now) : undefined;
+    return { state, voterId: pending?.voterId ?? null };
   }
 
   /**
