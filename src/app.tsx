@@ -12,6 +12,7 @@ import { captchaRoutes } from './features/captcha/routes';
 import { devRoutes } from './features/dev/routes';
 import { identifierRenewalRoutes } from './features/identifier-renewal/routes';
 import { loginRoutes } from './features/login/routes';
+import { passwordRenewalRoutes } from './features/password-renewal/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
 import { AppError, STATUS_OF, type ErrorCode } from './platform/errors';
@@ -76,6 +77,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
   app.route('/', identifierRenewalRoutes);
+  app.route('/', passwordRenewalRoutes);
 
   app.notFound((c) => errorPage(c, 'not_found'));
   app.onError((err, c) => {

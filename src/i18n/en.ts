@@ -80,7 +80,8 @@ export const en = {
   'identifierRenewal.emailHint': 'The address you gave your consulate or the online register.',
   'identifierRenewal.emailFormat': 'Enter an e-mail address, for example name@example.com.',
   'identifierRenewal.submit': 'Ask for a new identifier',
-  'identifierRenewal.bothRule': 'For security reasons, the identifier and the password cannot both be renewed at the same time.',
+  // shared by both renewals (SPEC.md's one-at-a-time rule)
+  'renewal.bothRule': 'For security reasons, the identifier and the password cannot both be renewed at the same time.',
   'identifierRenewal.throttled':
     'You have already made several renewal requests recently. No e-mail was sent for this request. You can make a new one in {minutes} minute(s).',
   'identifierRenewal.before': 'Identifier renewal is not open yet for this election.',
@@ -132,4 +133,41 @@ export const en = {
     'Your internet voting identifier ({election}) was renewed on {date}. If you did not make this renewal, contact the assistance team straight away:',
   'identifierRenewal.notice.sms':
     'Internet voting: your identifier was renewed on {date}. If it was not you, contact the assistance team: {help}',
+
+  // password renewal
+  'passwordRenewal.title': 'Renewing your password',
+  'passwordRenewal.intro':
+    'You can ask for a new password by entering your identifier and your NUMIC (consular identification number), which was given again in the e-mail calling you to the election.',
+  'passwordRenewal.bySms': 'A new password will be sent to you by text message, to the phone number you gave your consulate or the online register.',
+  'passwordRenewal.identifier': 'Identifier',
+  'passwordRenewal.identifierHint': 'The 12 characters received by e-mail, for example ABCD-EFGH-JKMN.',
+  'passwordRenewal.numic': 'NUMIC',
+  'passwordRenewal.numicHint': 'Your consular identification number, 8 digits (for example 00123456).',
+  'passwordRenewal.numicFormat': 'The NUMIC has 8 digits, for example 00123456.',
+  'passwordRenewal.submit': 'Ask for a new password',
+  'passwordRenewal.throttled':
+    'You have already asked for a new password several times recently. No text message was sent for this request. You can make a new one in {wait}.',
+  'passwordRenewal.before': 'Password renewal is not open yet for this election.',
+  'passwordRenewal.closed': 'Voting closed on {date}: the password can no longer be renewed.',
+  'passwordRenewal.sentTitle': 'Your password renewal request',
+  'passwordRenewal.sentReceived': 'Your request has been taken into account.',
+  'passwordRenewal.sentSms': 'A text message has just been sent to you.',
+  'passwordRenewal.sentUse': 'Use the password it contains: it replaces the previous one.',
+  'passwordRenewal.notArrived': 'If this text message does not reach you within a few minutes:',
+  'passwordRenewal.notArrivedWait': 'wait a little longer: in some countries a text message can take time to arrive;',
+  'passwordRenewal.notArrivedNumber': 'check that the phone number registered by your consulate or on the online register is yours;',
+  'passwordRenewal.notArrivedHelp': 'contact the assistance team.',
+  'passwordRenewal.refusedTitle': 'Renewal not possible for now',
+  'passwordRenewal.coolingOff':
+    'Your identifier was renewed less than {hours} hours ago: your password has not been renewed and no text message was sent.',
+  'passwordRenewal.contactHelp': 'Contact the assistance team',
+  'passwordRenewal.failed':
+    'Your password could not be renewed because of a technical incident: your current password remains valid. Try again in a few moments.',
+  'passwordRenewal.sms.intro': 'Internet voting ({election}): your new password is',
+  'passwordRenewal.sms.outro': 'The former one no longer works. If you did not ask for it, contact the assistance team: {help}',
+  'passwordRenewal.mail.greeting': 'Hello,',
+  'passwordRenewal.mail.auto': 'This e-mail is sent automatically, please do not reply.',
+  'passwordRenewal.notice.subject': 'Your password has been renewed',
+  'passwordRenewal.notice.text':
+    'Your internet voting password ({election}) was renewed on {date}; the new one was sent to you by text message. If you did not make this renewal, contact the assistance team straight away:',
 } as const satisfies Messages;

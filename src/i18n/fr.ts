@@ -85,7 +85,8 @@ export const fr = {
   'identifierRenewal.emailHint': 'L’adresse que vous avez indiquée à votre consulat ou sur le registre en ligne.',
   'identifierRenewal.emailFormat': 'Saisissez une adresse électronique, par exemple nom@exemple.fr.',
   'identifierRenewal.submit': 'Demander un nouvel identifiant',
-  'identifierRenewal.bothRule':
+  // shared by both renewals (SPEC.md's one-at-a-time rule)
+  'renewal.bothRule':
     "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
   'identifierRenewal.throttled':
     'Vous avez déjà fait plusieurs demandes de renouvellement récemment. Aucun courriel n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {minutes} minute(s).',
@@ -142,6 +143,46 @@ export const fr = {
     'Votre identifiant de vote par internet ({election}) a été renouvelé le {date}. Si vous n’êtes pas à l’origine de ce renouvellement, contactez sans attendre la cellule d’assistance :',
   'identifierRenewal.notice.sms':
     'Vote par internet : votre identifiant a été renouvelé le {date}. Si ce n’est pas vous, contactez la cellule d’assistance : {help}',
+
+  // password renewal ("Mot de passe perdu ou non reçu ?", by SMS; the one-at-a-time rule)
+  'passwordRenewal.title': 'Renouvellement de votre mot de passe',
+  'passwordRenewal.intro':
+    "Vous pouvez demander un nouveau mot de passe en saisissant votre identifiant et votre NUMIC (Numéro d'identification consulaire) qui vous a été rappelé dans le courriel de convocation à l'élection.",
+  'passwordRenewal.bySms':
+    'Un nouveau mot de passe vous sera envoyé par SMS, au numéro de téléphone que vous avez indiqué à votre consulat ou sur le registre en ligne.',
+  'passwordRenewal.identifier': 'Identifiant',
+  'passwordRenewal.identifierHint': 'Les 12 caractères reçus par courriel, par exemple ABCD-EFGH-JKMN.',
+  'passwordRenewal.numic': 'NUMIC',
+  'passwordRenewal.numicHint': 'Votre numéro d’identification consulaire, 8 chiffres (par exemple 00123456).',
+  'passwordRenewal.numicFormat': 'Le NUMIC comporte 8 chiffres, par exemple 00123456.',
+  'passwordRenewal.submit': 'Demander un nouveau mot de passe',
+  'passwordRenewal.throttled':
+    'Vous avez déjà fait plusieurs demandes de nouveau mot de passe récemment. Aucun SMS n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {wait}.',
+  'passwordRenewal.before': 'Le renouvellement du mot de passe n’est pas encore ouvert pour cette élection.',
+  'passwordRenewal.closed': 'Le vote est clos depuis le {date} : le renouvellement du mot de passe n’est plus possible.',
+  'passwordRenewal.sentTitle': 'Confirmation du renouvellement de votre mot de passe',
+  'passwordRenewal.sentReceived': 'Votre demande a bien été prise en compte.',
+  'passwordRenewal.sentSms': 'Un SMS vient de vous être envoyé.',
+  'passwordRenewal.sentUse': 'Utilisez le mot de passe qu’il contient : il remplace le précédent.',
+  'passwordRenewal.notArrived': 'Si ce SMS ne vous parvient pas d’ici quelques minutes :',
+  'passwordRenewal.notArrivedWait': 'patientez encore un peu : selon les pays, un SMS peut mettre du temps à arriver ;',
+  'passwordRenewal.notArrivedNumber':
+    'vérifiez que le numéro de téléphone enregistré par votre consulat ou sur le registre en ligne est bien le vôtre ;',
+  'passwordRenewal.notArrivedHelp': 'contactez la cellule d’assistance.',
+  'passwordRenewal.refusedTitle': 'Renouvellement impossible pour le moment',
+  'passwordRenewal.coolingOff':
+    'Votre identifiant a été renouvelé il y a moins de {hours} heures : votre mot de passe n’a pas été renouvelé et aucun SMS n’a été envoyé.',
+  'passwordRenewal.contactHelp': 'Contacter la cellule d’assistance',
+  'passwordRenewal.failed':
+    'Votre mot de passe n’a pas pu être renouvelé à cause d’un incident technique : votre mot de passe actuel reste valable. Réessayez dans quelques instants.',
+  'passwordRenewal.sms.intro': 'Vote par internet ({election}) : votre nouveau mot de passe est',
+  'passwordRenewal.sms.outro':
+    'L’ancien ne fonctionne plus. Si vous n’avez rien demandé, contactez la cellule d’assistance : {help}',
+  'passwordRenewal.mail.greeting': 'Bonjour,',
+  'passwordRenewal.mail.auto': 'Ce courriel est envoyé automatiquement, merci de ne pas y répondre.',
+  'passwordRenewal.notice.subject': 'Votre mot de passe a été renouvelé',
+  'passwordRenewal.notice.text':
+    'Votre mot de passe de vote par internet ({election}) a été renouvelé le {date} ; le nouveau vous a été envoyé par SMS. Si vous n’êtes pas à l’origine de ce renouvellement, contactez sans attendre la cellule d’assistance :',
 } as const;
 
 export type MessageKey = keyof typeof fr;

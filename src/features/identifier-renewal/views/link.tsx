@@ -25,7 +25,7 @@ export function LinkPage({ t, locale, electionTitle, ref, token, captchaId, erro
       <h1>{t('identifierRenewal.linkTitle')}</h1>
       <p>{t('identifierRenewal.linkShown')}</p>
       <p>{t('identifierRenewal.linkNeeds')}</p>
-      <p>{t('identifierRenewal.bothRule')}</p>
+      <p>{t('renewal.bothRule')}</p>
       <p>{t('identifierRenewal.linkAsk')}</p>
       {notice && <Notice kind="warning">{notice}</Notice>}
       <ErrorSummary t={t} errors={errors} />
@@ -68,7 +68,7 @@ export function ProblemPage({ t, locale, electionTitle, title, message, next, ru
     <Layout t={t} locale={locale} title={title} electionTitle={electionTitle} path="/identifiant-perdu">
       <h1>{title}</h1>
       <p role="alert">{message}</p>
-      {rule && <p>{t('identifierRenewal.bothRule')}</p>}
+      {rule && <p>{t('renewal.bothRule')}</p>}
       {next === 'ask-again' && (
         <p>
           <a class="button primary" href="/identifiant-perdu">
