@@ -417,6 +417,11 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     expect(rows).toContainEqual({ event: 'identifier-renewal-request', numic_hmac: await numicHmac(), outcome: 'link-sent', detail: null });
     const voter = await env.DB.prepare('SELECT session_generation, identifier_renewed_at FROM voters WHERE numic = ?').bind(DEMO.numic).first();
     expect(voter).toEqual({ session_generation: 1, identifier_renewed_at: h.now });
+    // Outside the sealed secret part, no queued message holds the link.
+    const queued = q.deliveries().map((m) => JSON.stringify((m.body as { message: unknown }).message));
+    expect(queued.length).toBeGreaterThanOrEqual(3);
+    expect(queued.join('\n')).not.toContain(path.split('/')[3]!);
+    expect(queued[0]).toContain('{{secret}}');
     const dump = JSON.stringify(rows) + JSON.stringify(q.sent.filter((m) => m.queue === 'AUDIT'));
     for (const secret of [path.split('/')[3]!, identifier, identifier.replaceAll('-', ''), DEMO.numic, DEMO.password]) {
       expect(dump).not.toContain(secret);
