@@ -16,6 +16,7 @@ export default defineConfig(async () => {
             IDENTIFIER_HMAC_KEY: 'test-identifier-key',
             NUMIC_HMAC_KEY: 'test-numic-key',
             CAPTCHA_KEY: 'test-captcha-key',
+            DELIVERY_KEY: 'test-delivery-key',
           },
         },
       }),

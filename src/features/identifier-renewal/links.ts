@@ -17,14 +17,14 @@
  * another voter refuses the link.
  *
  * The trade-off on logs: the token is in the URL path, and the platform's invocation logs
- * record URLs (Referer headers may carry it too). Our own log lines never print a URL or a
- * token. A fragment (`#token`) would stay out of every log but needs a script to reach the
- * server, and the page must work in any mail app's browser without one. What bounds the
- * exposure: the token alone renews nothing — Valider also needs the current password (sent
- * by SMS) and a security code —, it is valid one hour, once, and five wrong passwords void
- * it; the GET changes nothing and the form posts to `/r`, without the token in its URL.
- * Operators who want no token in any log can turn invocation logs off
- * (`[observability.logs] invocation_logs = false` in wrangler.toml) and keep our own logs.
+ * record URLs — which is why wrangler.toml turns them off (`invocation_logs = false`) and keeps
+ * only our own log lines, which never print a URL or a token. A fragment (`#token`) would stay
+ * out of every log by itself, but needs a script to reach the server, and the page must work
+ * in any mail app's browser without one. What bounds the exposure if a URL is logged anyway
+ * (a proxy, a Referer): the token alone renews nothing — Valider also needs the current
+ * password (sent by SMS) and a security code —, it is valid one hour, once, and five wrong
+ * passwords void it; the GET changes nothing and the form posts to `/r`, without the token
+ * in its URL.
  */
 import { fromBase64Url, hmacHex, randomBytes, sha256Hex, timingSafeEqual, toBase64Url, toHex } from '../../platform/crypto';
 
