@@ -417,8 +417,8 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     expect(rows).toContainEqual({ event: 'identifier-renewal-request', numic_hmac: await numicHmac(), outcome: 'link-sent', detail: null });
     const voter = await env.DB.prepare('SELECT session_generation, identifier_renewed_at FROM voters WHERE numic = ?').bind(DEMO.numic).first();
     expect(voter).toEqual({ session_generation: 1, identifier_renewed_at: h.now });
-    // Outside the sealed secret part, no queued message holds the link.
-    const queued = q.deliveries().map((m) => JSON.stringify((m.body as { message: unknown }).message));
+    // No queued message holds the link in clear (its secret part is sealed).
+    const queued = q.deliveries().map((m) => JSON.stringify(m.body));
     expect(queued.length).toBeGreaterThanOrEqual(3);
     expect(queued.join('\n')).not.toContain(path.split('/')[3]!);
     expect(queued[0]).toContain('{{secret}}');
@@ -613,11 +613,13 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
       vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
     );
     try {
-      const { h, linkPath } = setup();
+      const { h, q, linkPath } = setup();
       const path = await linkPath();
       await validate(h, path, 'wrong');
       const identifier = renewedIdentifier(await (await validate(h, path)).text());
       await h.get(path);
+      await q.flush(); // the delivery consumer's own log lines too
+      expect(lines.join('\n')).toContain('identifier-renewed');
       const dump = lines.join('\n');
       expect(dump).not.toContain(path.split('/')[3]!);
       expect(dump).not.toContain(identifier);

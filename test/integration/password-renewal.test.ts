@@ -229,10 +229,26 @@ describe('password renewal', () => {
     ]);
     const voter = await env.DB.prepare('SELECT session_generation, password_renewed_at FROM voters WHERE numic = ?').bind(DEMO.numic).first();
     expect(voter).toEqual({ session_generation: 1, password_renewed_at: h.now });
-    // No queued message holds the password in the clear outside its sealed secret part.
-    const queued = q.deliveries().map((m) => JSON.stringify((m.body as { message: unknown }).message));
+    // No queued message holds the password in clear (its secret part is sealed).
+    const queued = q.deliveries().map((m) => JSON.stringify(m.body));
     expect(queued.join('\n')).not.toContain(password);
     expect(JSON.stringify(rows)).not.toContain(password);
+  });
+
+  it('never writes the new password in a log line, ours or the delivery consumer’s', async () => {
+    const lines: string[] = [];
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
+    );
+    try {
+      const { h, deliver } = setup();
+      await ask(h);
+      const password = passwordIn((await deliver()).find((m) => m.channel === 'sms')!);
+      expect(lines.join('\n')).toContain('sms');
+      expect(lines.join('\n')).not.toContain(password);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
   });
 
   it('says the vote is closed after closing', async () => {
