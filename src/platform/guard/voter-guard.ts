@@ -45,6 +45,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
 
   // ---------------------------------------------------------------- storage helpers
   protected read<T>(key: string, now: number): T | undefined {
+    this.clockOffset = now - Date.now();
     const row = this.sql.exec<Row>(`SELECT v FROM kv WHERE k = ? AND expires_at > ?`, key, now).toArray()[0];
     return row ? (JSON.parse(row.v) as T) : undefined;
   }
@@ -65,6 +66,12 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
   }
 
   private earliestExpiry = Infinity;
+  /**
+   * Callers pass their own `now` (time is injected); rows expire on that clock. The alarm
+   * fires on the runtime's clock, so it translates by the last offset seen (≈ 0 in
+   * production), otherwise a test clock in the past would purge live rows at once.
+   */
+  private clockOffset = 0;
 
   /**
    * Runs `body` as one storage transaction, then makes sure an alarm will purge what it
@@ -76,7 +83,8 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
       const at = this.earliestExpiry;
       this.earliestExpiry = Infinity;
       void this.ctx.storage.getAlarm().then((current) => {
-        if (current === null || current > at) return this.ctx.storage.setAlarm(at);
+        const runtimeAt = at - this.clockOffset;
+        if (current === null || current > runtimeAt) return this.ctx.storage.setAlarm(runtimeAt);
       });
     }
     return result;
@@ -84,12 +92,12 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
 
   /** Drops expired rows so shard objects stay small. */
   override async alarm(): Promise<void> {
-    const now = Date.now();
+    const now = Date.now() + this.clockOffset;
     this.sql.exec(`DELETE FROM kv WHERE expires_at <= ?`, now);
     const next = this.sql
       .exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`)
       .toArray()[0]?.at;
-    if (next != null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000));
+    if (next != null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000) - this.clockOffset);
   }
 
   // ---------------------------------------------------------------- login throttling
