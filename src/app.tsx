@@ -11,7 +11,9 @@ import { REQUIRED_SECRETS, type AppEnv } from './env';
 import { captchaRoutes } from './features/captcha/routes';
 import { devRoutes } from './features/dev/routes';
 import { helpRoutes } from './features/help/routes';
+import { identifierRenewalRoutes } from './features/identifier-renewal/routes';
 import { loginRoutes } from './features/login/routes';
+import { passwordRenewalRoutes } from './features/password-renewal/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
 import { AppError, STATUS_OF, type ErrorCode } from './platform/errors';
@@ -75,6 +77,8 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route('/_dev', devRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
+  app.route('/', identifierRenewalRoutes);
+  app.route('/', passwordRenewalRoutes);
   app.route('/', helpRoutes);
 
   app.notFound((c) => errorPage(c, 'not_found'));

@@ -1,39 +1,47 @@
 /**
- * Copy buttons: `<button type="button" data-copy="VALUE" data-copied="Copié"
- * data-copy-failed="…" hidden>`. The button is hidden in the HTML (it cannot work without
- * JavaScript) and revealed here. The result is announced through a polite live region that
- * exists before it is filled (a region created at the moment of speaking is often not read).
+ * Copy buttons (Écran 6's new identifier, the assistance reference):
+ * `<button type="button" data-copy="VALUE" data-copied="Copié" [data-copy-failed="…"] hidden>`.
+ * Progressive: the button stays hidden unless this script runs, and the value is plain text
+ * on the page either way. A copy is announced in the `role="status"` element beside the
+ * button (same parent); when there is none, one is created at start-up — a live region
+ * created at the moment of speaking is often not read. When the browser refuses to copy
+ * (some mail apps' browsers), the value shown on the page is selected so the voter can copy
+ * it by hand, and `data-copy-failed` is announced.
  */
 export function enableCopyButtons(root: ParentNode = document): void {
   for (const button of root.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
     if (button.dataset.copyReady) continue;
     button.dataset.copyReady = '1';
-    const status = document.createElement('span');
-    status.className = 'copy-status';
-    status.setAttribute('role', 'status');
-    status.setAttribute('aria-live', 'polite');
-    button.after(status);
+    let status = button.parentElement?.querySelector<HTMLElement>('[role="status"]');
+    if (!status) {
+      status = document.createElement('span');
+      status.className = 'copy-status';
+      status.setAttribute('role', 'status');
+      status.setAttribute('aria-live', 'polite');
+      button.after(status);
+    }
+    const region = status;
     button.hidden = false;
     button.addEventListener('click', async () => {
-      const value = button.dataset.copy || button.value;
-      const ok = await copyText(value);
-      status.textContent = '';
-      // A fresh text node on the next frame, so a second copy is announced again.
+      const value = button.dataset.copy ?? '';
+      const ok = await copy(value);
+      if (!ok) selectValue(value);
+      const message = (ok ? button.dataset.copied : button.dataset.copyFailed) ?? '';
+      // Emptied first and refilled on the next frame, so a second copy is announced again.
+      region.textContent = '';
       requestAnimationFrame(() => {
-        status.textContent = (ok ? button.dataset.copied : button.dataset.copyFailed) ?? '';
+        region.textContent = message;
       });
     });
   }
 }
 
-async function copyText(value: string): Promise<boolean> {
+async function copy(value: string): Promise<boolean> {
   try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(value);
-      return true;
-    }
+    await navigator.clipboard.writeText(value);
+    return true;
   } catch {
-    // Mail apps' built-in browsers may refuse the Clipboard API: try the old way.
+    // No async clipboard (older in-app browsers, or no secure context): the legacy command.
   }
   const area = document.createElement('textarea');
   area.value = value;
@@ -42,12 +50,23 @@ async function copyText(value: string): Promise<boolean> {
   area.style.opacity = '0';
   document.body.append(area);
   area.select();
-  let ok = false;
+  let done = false;
   try {
-    ok = document.execCommand('copy');
+    done = document.execCommand('copy');
   } catch {
-    ok = false;
+    done = false;
   }
   area.remove();
-  return ok;
+  return done;
+}
+
+/** Selects the element showing `value`, so that a manual copy takes exactly it. */
+function selectValue(value: string): void {
+  const shown = [...document.querySelectorAll<HTMLElement>('[id], .reference')].find((el) => el.textContent?.trim() === value);
+  const selection = window.getSelection();
+  if (!shown || !selection) return;
+  const range = document.createRange();
+  range.selectNodeContents(shown);
+  selection.removeAllRanges();
+  selection.addRange(range);
 }

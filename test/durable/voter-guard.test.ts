@@ -22,13 +22,20 @@ describe('VoterGuard', () => {
     expect((await stub.hit('a', 3, 60_000, T + 60_001)).ok).toBe(true);
   });
 
-  it('purges expired rows with its alarm', async () => {
+  it('purges expired rows with its alarm, on the callers\' clock', async () => {
     const stub = voterGuard(env, 'alarm-test');
-    await stub.consumeNonce('old', 1000, 0);
+    const count = (state: DurableObjectState) => state.storage.sql.exec('SELECT COUNT(*) AS n FROM kv').one().n;
+    await stub.consumeNonce('old', T + 60_000, T);
+    await stub.consumeNonce('young', T + 3_600_000, T);
+    // The injected clock is years behind the runtime's: live rows must survive the alarm.
     await runInDurableObject(stub, async (instance: VoterGuard, state) => {
       await instance.alarm();
-      const rows = state.storage.sql.exec('SELECT COUNT(*) AS n FROM kv').one();
-      expect(rows.n).toBe(0);
+      expect(count(state)).toBe(2);
+    });
+    expect(await stub.isNonceUsed('old', T + 120_000)).toBe(false);
+    await runInDurableObject(stub, async (instance: VoterGuard, state) => {
+      await instance.alarm();
+      expect(count(state)).toBe(1);
     });
   });
 

@@ -142,7 +142,7 @@ export function SentPage({ t, locale, electionTitle, reference, email }: { t: Tr
           {t('help.sent.reference')} <strong class="reference">{reference}</strong>
         </p>
       </div>
-      <div class="copy">
+      <div class="copy-box">
         <CopyButton t={t} value={reference} />
       </div>
       <p>{t('help.sent.keep')}</p>
