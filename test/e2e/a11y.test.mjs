@@ -4,7 +4,7 @@
 // the error summary; the audio code decoding; the copy button; the language switch.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, readCode, screenshot } from './browser.mjs';
+import { BASE_URL, launch, readCode, screenshot, waitForMessage } from './browser.mjs';
 import { SCREENS, checkA11y, describeViolations } from './axe.mjs';
 
 let browser;
@@ -56,6 +56,64 @@ for (const lang of ['fr', 'en']) {
       }
     });
   }
+}
+
+/** axe finds nothing on the page as it is now; a screenshot at 360 px is kept. */
+async function assertAccessible(page, name) {
+  const violations = await checkA11y(page);
+  assert.deepEqual(violations, [], `axe violations on ${name}:\n${describeViolations(violations)}`);
+  await screenshot(page, `${name}-360`);
+}
+
+// These walks change credentials, so they use the second and third demo voters (the first
+// one logs in elsewhere): one identifier renewal and one password renewal per language stay
+// well within the per-voter request limits.
+for (const lang of ['fr', 'en']) {
+  test(`identifier renewal (${lang}): every step is accessible, from the request to the new identifier`, async () => {
+    const { context, page, problems } = await open(lang);
+    try {
+      const since = new Date().toISOString();
+      await page.goto(`${BASE_URL}/identifiant-perdu`);
+      await page.locator('#numic').fill('654321');
+      await page.locator('#email').fill('second@example.org');
+      await page.locator('#captcha').fill(await readCode(page));
+      await Promise.all([page.waitForLoadState('load'), page.locator('button[value="submit"]').click()]);
+      await assertAccessible(page, `identifier-sent-${lang}`);
+
+      const mail = await waitForMessage((m) => m.to === 'second@example.org' && m.createdAt >= since && /\/r\//.test(m.text));
+      const link = new URL(mail.text.split('\n').find((line) => /^https?:\/\/\S+\/r\//.test(line.trim())).trim());
+      await page.goto(`${BASE_URL}${link.pathname}${link.search}${link.hash}`);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      await assertAccessible(page, `identifier-link-${lang}`);
+
+      await page.locator('#password').fill('Vote-2022-Bis');
+      await page.locator('#captcha').fill(await readCode(page));
+      await Promise.all([page.waitForLoadState('load'), page.locator('button[value="submit"]').click()]);
+      await page.locator('button[data-copy]:not([hidden])').waitFor();
+      await assertAccessible(page, `identifier-renewed-${lang}`);
+      await page.setViewportSize({ width: 320, height: 640 });
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll at 320 px');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`password renewal (${lang}): the request and its confirmation are accessible`, async () => {
+    const { context, page, problems } = await open(lang);
+    try {
+      await page.goto(`${BASE_URL}/mot-de-passe-perdu`);
+      await page.locator('#identifier').fill('wxyz 2345 6789');
+      await page.locator('#numic').fill('00111111');
+      await page.locator('#captcha').fill(await readCode(page));
+      await Promise.all([page.waitForLoadState('load'), page.locator('button[value="submit"]').click()]);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      await assertAccessible(page, `password-sent-${lang}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 }
 
 test('the axe check itself finds a violation when there is one', async () => {

@@ -109,6 +109,27 @@ export const SCREENS = [
       await page.locator('.reference').waitFor();
     },
   },
+  // The renewal request forms (Écran 2 and the password's), blank and with errors; the
+  // screens after them change a voter's credentials and are walked in a11y.test.mjs.
+  { name: 'identifier-request', path: '/identifiant-perdu' },
+  {
+    name: 'identifier-request-errors',
+    path: '/identifiant-perdu',
+    act: async (page) => {
+      await page.locator('#numic').fill('12a');
+      await submit(page);
+      await page.locator('#error-summary').waitFor();
+    },
+  },
+  { name: 'password-request', path: '/mot-de-passe-perdu' },
+  {
+    name: 'password-request-errors',
+    path: '/mot-de-passe-perdu',
+    act: async (page) => {
+      await submit(page);
+      await page.locator('#error-summary').waitFor();
+    },
+  },
   { name: 'accessibility', path: '/accessibilite' },
   { name: 'legal', path: '/mentions-legales' },
 ];

@@ -121,6 +121,36 @@ export const SCREENS: Screen[] = [
     expect: { fr: 'Votre numéro de référence :', en: 'Your reference number:' },
   },
   {
+    name: 'identifier renewal request',
+    open: (h, headers, q) => h.get(`/identifiant-perdu${q}`, headers),
+    expect: { fr: 'Demander un nouvel identifiant', en: 'Renewing your identifier' },
+  },
+  {
+    name: 'identifier renewal request with errors',
+    open: async (h, headers, q) => {
+      const html = await (await h.get(`/identifiant-perdu${q}`, headers)).text();
+      const { captchaId } = await h.code(html);
+      return h.post(`/identifiant-perdu${q}`, { numic: '12a', email: '', captchaId, captcha: '' }, headers);
+    },
+    expect: { fr: 'Le NUMIC comporte 8 chiffres', en: 'The NUMIC has 8 digits' },
+    status: 400,
+  },
+  {
+    name: 'password renewal request',
+    open: (h, headers, q) => h.get(`/mot-de-passe-perdu${q}`, headers),
+    expect: { fr: 'Demander un nouveau mot de passe', en: 'Ask for a new password' },
+  },
+  {
+    name: 'password renewal request with errors',
+    open: async (h, headers, q) => {
+      const html = await (await h.get(`/mot-de-passe-perdu${q}`, headers)).text();
+      const { captchaId } = await h.code(html);
+      return h.post(`/mot-de-passe-perdu${q}`, { identifier: '', numic: '', captchaId, captcha: '' }, headers);
+    },
+    expect: { fr: 'Ce champ est obligatoire.', en: 'This field is required.' },
+    status: 400,
+  },
+  {
     name: 'accessibility statement',
     open: (h, headers, q) => h.get(`/accessibilite${q}`, headers),
     expect: { fr: "Déclaration d'accessibilité", en: 'Accessibility statement' },
