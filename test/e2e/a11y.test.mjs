@@ -5,7 +5,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, readCode, screenshot, waitForMessage } from './browser.mjs';
-import { SCREENS, checkA11y, describeViolations } from './axe.mjs';
+import { SCREENS, checkA11y, describeViolations, submit } from './axe.mjs';
 
 let browser;
 before(async () => (browser = await launch()));
@@ -66,8 +66,10 @@ async function assertAccessible(page, name) {
 }
 
 // These walks change credentials, so they use the second and third demo voters (the first
-// one logs in elsewhere): one identifier renewal and one password renewal per language stay
-// well within the per-voter request limits.
+// one logs in elsewhere), as test/e2e/renewal.test.mjs does: one request per language here
+// and one there stay within the per-voter limits (3 an hour, 3 a day), and each test only
+// reads the messages it caused. Nothing below relies on the voters' old credentials but the
+// NUMIC, the e-mail address and the second voter's password, which no test changes.
 for (const lang of ['fr', 'en']) {
   test(`identifier renewal (${lang}): every step is accessible, from the request to the new identifier`, async () => {
     const { context, page, problems } = await open(lang);
@@ -77,7 +79,7 @@ for (const lang of ['fr', 'en']) {
       await page.locator('#numic').fill('654321');
       await page.locator('#email').fill('second@example.org');
       await page.locator('#captcha').fill(await readCode(page));
-      await Promise.all([page.waitForLoadState('load'), page.locator('button[value="submit"]').click()]);
+      await submit(page);
       await assertAccessible(page, `identifier-sent-${lang}`);
 
       const mail = await waitForMessage((m) => m.to === 'second@example.org' && m.createdAt >= since && /\/r\//.test(m.text));
@@ -88,7 +90,7 @@ for (const lang of ['fr', 'en']) {
 
       await page.locator('#password').fill('Vote-2022-Bis');
       await page.locator('#captcha').fill(await readCode(page));
-      await Promise.all([page.waitForLoadState('load'), page.locator('button[value="submit"]').click()]);
+      await submit(page);
       await page.locator('button[data-copy]:not([hidden])').waitFor();
       await assertAccessible(page, `identifier-renewed-${lang}`);
       await page.setViewportSize({ width: 320, height: 640 });
@@ -106,7 +108,7 @@ for (const lang of ['fr', 'en']) {
       await page.locator('#identifier').fill('wxyz 2345 6789');
       await page.locator('#numic').fill('00111111');
       await page.locator('#captcha').fill(await readCode(page));
-      await Promise.all([page.waitForLoadState('load'), page.locator('button[value="submit"]').click()]);
+      await submit(page);
       assert.equal(await page.getAttribute('html', 'lang'), lang);
       await assertAccessible(page, `password-sent-${lang}`);
       assert.deepEqual(problems, []);
@@ -159,7 +161,7 @@ test('keyboard only: log in and out with Tab, typing and Enter, focus always vis
     await page.keyboard.type(await readCode(page));
     await Promise.all([page.waitForURL('**/espace'), page.keyboard.press('Enter')]);
     await tabTo((f) => f.tag === 'BUTTON');
-    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+    await page.keyboard.press('Enter');
     await page.getByText('Vous êtes déconnecté(e).').waitFor();
   } finally {
     await context.close();
@@ -171,7 +173,7 @@ test('a failed form moves the focus to the error summary, whose links focus the 
     const { context, page } = await open('fr');
     try {
       await page.goto(`${BASE_URL}${path}`);
-      await Promise.all([page.waitForLoadState('load'), page.locator('button[value="submit"]').click()]);
+      await submit(page);
       await page.locator('#error-summary').waitFor();
       // The deferred script runs once the document is parsed: give it that moment.
       await page.waitForFunction(() => document.activeElement?.id === 'error-summary', null, { timeout: 5000 }).catch(() => {});

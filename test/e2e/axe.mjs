@@ -38,7 +38,18 @@ export function describeViolations(violations) {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.join(', ')}`).join('\n');
 }
 
-const submit = (page) => Promise.all([page.waitForLoadState('load'), page.locator('button[value="submit"]').click()]);
+/**
+ * Clicks the form's main button and waits for the next document to be fully loaded. The
+ * answer to a post often has the same URL, and waitForLoadState() would be satisfied by the
+ * page being left: the old document is marked, and the wait is for a document without it.
+ */
+export async function submit(page, button = page.locator('button[value="submit"]')) {
+  await page.evaluate(() => {
+    window.__leaving = true;
+  });
+  await button.click();
+  await page.waitForFunction(() => !window.__leaving && document.readyState === 'complete');
+}
 
 /**
  * Every screen, as a voter reaches it. `path` is opened first; `act(page, tools)` then does
@@ -82,7 +93,7 @@ export const SCREENS = [
     path: '/',
     act: async (page, tools) => {
       await SCREENS.find((s) => s.name === 'voter-space').act(page, tools);
-      await Promise.all([page.waitForLoadState('load'), page.locator('form[action="/deconnexion"] button').click()]);
+      await submit(page, page.locator('form[action="/deconnexion"] button'));
       await page.locator('.notice').waitFor();
     },
   },

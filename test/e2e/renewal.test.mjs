@@ -23,6 +23,8 @@ test('identifier renewal: Écrans 1 → 6, copy, then log in with the new identi
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE_URL });
   const page = await context.newPage();
 
+  // Other browser tests (test/e2e/a11y.test.mjs) mail the same demo voters: only what this test caused counts.
+  const since = new Date().toISOString();
   await page.goto(BASE_URL);
   await page.getByRole('link', { name: 'Identifiant perdu ou non reçu ?' }).click();
   await page.getByRole('heading', { name: 'Renouvellement de votre identifiant' }).waitFor();
@@ -34,7 +36,7 @@ test('identifier renewal: Écrans 1 → 6, copy, then log in with the new identi
   await page.getByRole('heading', { name: 'Confirmation du renouvellement de votre identifiant' }).waitFor();
   assert.ok((await page.locator('body').innerText()).includes('Un courriel vient de vous être envoyé.'));
 
-  const mail = await waitForMessage((m) => m.channel === 'email' && m.to === 'second@example.org' && /\/r\//.test(m.text));
+  const mail = await waitForMessage((m) => m.channel === 'email' && m.to === 'second@example.org' && m.createdAt >= since && /\/r\//.test(m.text));
   const link = /^(https?:\/\/\S+\/r\/\S+)$/m.exec(mail.text)?.[1];
   assert.ok(link, 'the e-mail carries the link alone on its line');
 
@@ -64,6 +66,7 @@ test('identifier renewal: Écrans 1 → 6, copy, then log in with the new identi
 
 test('password renewal: a new password by SMS, then log in with it', async () => {
   const page = await browser.newPage({ locale: 'fr-FR' });
+  const since = new Date().toISOString();
   await page.goto(BASE_URL);
   await page.getByRole('link', { name: 'Mot de passe perdu ou non reçu ?' }).click();
   await page.getByRole('heading', { name: 'Renouvellement de votre mot de passe' }).waitFor();
@@ -73,7 +76,7 @@ test('password renewal: a new password by SMS, then log in with it', async () =>
   await page.getByRole('button', { name: 'Demander un nouveau mot de passe' }).click();
   await page.getByText('Un SMS vient de vous être envoyé.').waitFor();
 
-  const sms = await waitForMessage((m) => m.channel === 'sms' && m.to === '+33600000003');
+  const sms = await waitForMessage((m) => m.channel === 'sms' && m.to === '+33600000003' && m.createdAt >= since);
   const password = /^([a-z2-9]{12})$/m.exec(sms.text)?.[1];
   assert.ok(password, 'the SMS carries the password alone on its line');
 
