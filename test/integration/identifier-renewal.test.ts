@@ -379,6 +379,9 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     expect(page).toContain('Votre nouvel identifiant');
     expect(page).toContain('Je le copie et je le conserve.');
     expect(html).toContain('href="/"');
+    // No language switch that would lose it; the essential in English beside it instead.
+    expect(html).not.toContain('lang=en"');
+    expect(page).toContain(`Your new identifier — ${identifier} — I copy it and I keep it.`);
     expect((await login(h, DEMO.identifier)).status).toBe(401);
     expect((await login(h, identifier)).status).toBe(303);
     expect((await login(h, identifier.toLowerCase().replaceAll('-', ' '))).status).toBe(303);
