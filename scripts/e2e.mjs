@@ -19,7 +19,7 @@ prepareLocalDatabase(vars, persistTo);
 const log = openSync(join(ROOT, 'test-artifacts', 'wrangler-dev.log'), 'w');
 const { child, url } = await startDevServer({ port, persistTo, stdio: ['ignore', log, log] });
 
-let status = 1;
+let status;
 try {
   const files = process.argv.slice(2);
   const res = spawnSync(

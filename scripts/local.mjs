@@ -131,7 +131,9 @@ export async function startDevServer({ port = 8787, persistTo, stdio = 'inherit'
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.status < 500) return { child, url };
-    } catch {}
+    } catch {
+      // not answering yet
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   stopDevServer(child);
@@ -141,5 +143,7 @@ export async function startDevServer({ port = 8787, persistTo, stdio = 'inherit'
 export function stopDevServer(child) {
   try {
     process.kill(-child.pid, 'SIGTERM');
-  } catch {}
+  } catch {
+    // already gone
+  }
 }

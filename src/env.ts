@@ -52,7 +52,10 @@ export interface AppEnv {
 }
 
 declare global {
+  // The runtime's own typing hook (`Cloudflare.Env`), a namespace by design.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Cloudflare {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface Env extends Bindings {}
   }
 }

@@ -4,7 +4,7 @@
  */
 import { env } from 'cloudflare:test';
 import { createApp } from '../src/app';
-import { elections, voters } from '../src/db/schema';
+import { voters } from '../src/db/schema';
 import { hmacHex } from '../src/platform/crypto';
 import { normalizeIdentifier } from '../src/platform/credentials';
 import { database } from '../src/platform/database';

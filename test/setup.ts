@@ -5,6 +5,7 @@ import { beforeEach } from 'vitest';
 import { forgetElection } from '../src/platform/election';
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- the runtime's typing hook
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS?: import('cloudflare:test').D1Migration[];

@@ -22,7 +22,8 @@ export function enableCopyButtons(root: ParentNode = document): void {
     }
     const region = status;
     button.hidden = false;
-    button.addEventListener('click', async () => {
+    button.addEventListener('click', () => void onCopy());
+    const onCopy = async () => {
       const value = button.dataset.copy ?? '';
       const ok = await copy(value);
       if (!ok) selectValue(value);
@@ -32,7 +33,7 @@ export function enableCopyButtons(root: ParentNode = document): void {
       requestAnimationFrame(() => {
         region.textContent = message;
       });
-    });
+    };
   }
 }
 
@@ -50,7 +51,7 @@ async function copy(value: string): Promise<boolean> {
   area.style.opacity = '0';
   document.body.append(area);
   area.select();
-  let done = false;
+  let done: boolean;
   try {
     done = document.execCommand('copy');
   } catch {
