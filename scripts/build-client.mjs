@@ -15,6 +15,10 @@ const result = await build({
   format: 'esm',
   target: 'es2020',
   platform: 'browser',
+  // jsx-dom (the stack's choice for browser scripts): JSX that builds real DOM elements, no
+  // virtual DOM; it adds about 6 KB minified to the script.
+  jsx: 'automatic',
+  jsxImportSource: 'jsx-dom',
   sourcemap: false,
   legalComments: 'none',
   metafile: true,

@@ -29,10 +29,9 @@ export function showLocalTimes(root: ParentNode = document): void {
     const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
     const zoneName = zoneFormat.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? zone;
     const label = (time.dataset.local ?? '').replace('{zone}', zoneName);
-    const local = document.createElement('span');
-    local.className = 'local-time';
-    local.textContent = `${label} ${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
-    time.after(local);
+    time.after(
+      <span class="local-time">{`${label} ${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`}</span>,
+    );
     time.dataset.localDone = '1';
   }
 }

@@ -14,10 +14,7 @@ export function enableCopyButtons(root: ParentNode = document): void {
     button.dataset.copyReady = '1';
     let status = button.parentElement?.querySelector<HTMLElement>('[role="status"]');
     if (!status) {
-      status = document.createElement('span');
-      status.className = 'copy-status';
-      status.setAttribute('role', 'status');
-      status.setAttribute('aria-live', 'polite');
+      status = (<span class="copy-status" role="status" aria-live="polite" />) as HTMLElement;
       button.after(status);
     }
     const region = status;
