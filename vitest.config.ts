@@ -16,6 +16,7 @@ export default defineConfig(async () => {
             IDENTIFIER_HMAC_KEY: 'test-identifier-key',
             NUMIC_HMAC_KEY: 'test-numic-key',
             CAPTCHA_KEY: 'test-captcha-key',
+            DELIVERY_KEY: 'test-delivery-key',
           },
         },
       }),
@@ -24,6 +25,8 @@ export default defineConfig(async () => {
       include: ['test/{unit,integration,durable}/**/*.test.{ts,tsx}'],
       setupFiles: ['./test/setup.ts'],
       testTimeout: 30_000,
+      // test/unit/contrast.test.ts reads the stylesheet with `?raw`; vitest blanks CSS otherwise.
+      css: { include: [/public\/styles\.css/] },
     },
   };
 });

@@ -10,7 +10,10 @@ import { languageDetector } from 'hono/language';
 import { REQUIRED_SECRETS, type AppEnv } from './env';
 import { captchaRoutes } from './features/captcha/routes';
 import { devRoutes } from './features/dev/routes';
+import { helpRoutes } from './features/help/routes';
+import { identifierRenewalRoutes } from './features/identifier-renewal/routes';
 import { loginRoutes } from './features/login/routes';
+import { passwordRenewalRoutes } from './features/password-renewal/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
 import { handOverBookmark, readBookmark } from './platform/d1-bookmark';
@@ -79,6 +82,9 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route('/_dev', devRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
+  app.route('/', identifierRenewalRoutes);
+  app.route('/', passwordRenewalRoutes);
+  app.route('/', helpRoutes);
 
   app.notFound((c) => errorPage(c, 'not_found'));
   app.onError((err, c) => {

@@ -21,10 +21,24 @@ export interface Bindings {
   IDENTIFIER_HMAC_KEY: string;
   NUMIC_HMAC_KEY: string;
   CAPTCHA_KEY: string;
+  // --- delivery (src/platform/delivery, docs/delivery.md)
+  /** Secret: seals the secret part of queued messages (links, passwords). */
+  DELIVERY_KEY: string;
+  /** Secret: Brevo's API key; when set (and DEV_TOOLS is not), Brevo carries e-mail and SMS. */
+  BREVO_API_KEY?: string;
+  /** Brevo's API origin (default https://api.brevo.com); tests point it at a local fake. */
+  BREVO_API_URL?: string;
+  /** Sender of e-mails (an address of the authenticated sending domain) and its display name. */
+  DELIVERY_FROM_EMAIL?: string;
+  DELIVERY_FROM_NAME?: string;
+  /** SMS sender name (≤ 11 letters and digits, or a number). */
+  DELIVERY_SMS_SENDER?: string;
+  /** Cloudflare Email Service binding (beta), declared in wrangler.toml only where set up. */
+  EMAIL?: SendEmail;
 }
 
 /** The secrets without which the Worker refuses to serve. */
-export const REQUIRED_SECRETS = ['IDENTIFIER_HMAC_KEY', 'NUMIC_HMAC_KEY', 'CAPTCHA_KEY'] as const;
+export const REQUIRED_SECRETS = ['IDENTIFIER_HMAC_KEY', 'NUMIC_HMAC_KEY', 'CAPTCHA_KEY', 'DELIVERY_KEY'] as const;
 
 export interface Variables {
   locale: Locale;
@@ -38,7 +52,10 @@ export interface AppEnv {
 }
 
 declare global {
+  // The runtime's own typing hook (`Cloudflare.Env`), a namespace by design.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Cloudflare {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface Env extends Bindings {}
   }
 }

@@ -4,7 +4,7 @@
 import { createApp } from './app';
 import { writeAuditBatch, type AuditRecord } from './platform/audit';
 import { database } from './platform/database';
-import { consumeDelivery, type QueuedDelivery } from './platform/delivery';
+import { consumeDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
 
 export { VoterGuard } from './platform/guard/voter-guard';
 
@@ -16,10 +16,21 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    const deliveries = batch.messages.filter((m): m is Message<QueuedDelivery> => m.body.kind === 'delivery');
-    if (deliveries.length > 0) await consumeDelivery(deliveries, env);
+    // A body of no known kind can never succeed: acknowledge it (and say so) rather than
+    // let it block the batch through every retry.
+    for (const m of batch.messages) {
+      const kind = (m.body as { kind?: unknown } | null)?.kind;
+      if (kind !== 'delivery' && kind !== 'audit') {
+        console.error(`isoloir: dropping a message of unknown kind from ${batch.queue}`);
+        m.ack();
+      }
+    }
+    const deliveries = batch.messages.filter((m): m is Message<QueuedDelivery> => m.body?.kind === 'delivery');
+    // The dead-letter queue's messages are recorded as failed, never sent.
+    const deadLetters = batch.queue.endsWith('-dlq');
+    if (deliveries.length > 0) await (deadLetters ? recordDeadLetters : consumeDelivery)(deliveries, env);
     const audit = batch.messages.filter(
-      (m): m is Message<{ kind: 'audit'; record: AuditRecord }> => m.body.kind === 'audit',
+      (m): m is Message<{ kind: 'audit'; record: AuditRecord }> => m.body?.kind === 'audit',
     );
     if (audit.length > 0) {
       try {
@@ -29,6 +40,8 @@ export default {
         );
         for (const m of audit) m.ack();
       } catch (err) {
+        // After max_retries the runtime moves them to the audit DLQ, where operators find
+        // them (a DLQ keeps messages for days); nothing is lost silently.
         console.error(`isoloir: audit batch not written, will retry: ${(err as Error).message}`);
         for (const m of audit) m.retry({ delaySeconds: 5 });
       }

@@ -4,7 +4,7 @@
  */
 import { env } from 'cloudflare:test';
 import { createApp } from '../src/app';
-import { elections, voters } from '../src/db/schema';
+import { voters } from '../src/db/schema';
 import { hmacHex } from '../src/platform/crypto';
 import { normalizeIdentifier } from '../src/platform/credentials';
 import { database } from '../src/platform/database';
@@ -71,12 +71,13 @@ export interface Harness {
   code(html: string): Promise<{ captchaId: string; captcha: string }>;
 }
 
-export function harness(start = T0): Harness {
+/** `bindings` lets a test count or replace what the app reaches (storage, queues). */
+export function harness(start = T0, bindings: Cloudflare.Env = env): Harness {
   const { counts, hasher } = countingHasher();
   const h: Harness = {
     now: start,
     counts,
-    fetch: async (path, init) => app.request(`${ORIGIN}${path}`, init, env),
+    fetch: async (path, init) => app.request(`${ORIGIN}${path}`, init, bindings),
     get: (path, headers = {}) => h.fetch(path, { headers }),
     post: (path, form, headers = {}) =>
       h.fetch(path, {

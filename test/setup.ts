@@ -1,7 +1,11 @@
-// Applies the D1 migrations once per test file (idempotent: D1 records what was applied).
-import { applyD1Migrations, env } from 'cloudflare:test';
+// Every test starts from empty bindings (D1, KV, Durable Objects) with the migrations applied:
+// throttling and single-use state must not leak from one test into the next.
+import { applyD1Migrations, env, reset } from 'cloudflare:test';
+import { beforeEach } from 'vitest';
+import { forgetElection } from '../src/platform/election';
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- the runtime's typing hook
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS?: import('cloudflare:test').D1Migration[];
@@ -9,4 +13,8 @@ declare global {
   }
 }
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS ?? []);
+beforeEach(async () => {
+  await reset();
+  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS ?? []);
+  forgetElection();
+});

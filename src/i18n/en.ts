@@ -1,5 +1,6 @@
 /** English catalogue: the same keys and placeholders as the French one (a missing key fails the build). */
 import type { Messages } from './fr';
+import { helpEn } from './help.en';
 
 export const en = {
   'meta.lang': 'en',
@@ -67,4 +68,116 @@ export const en = {
   'error.unavailable': 'The service is temporarily unavailable. Your request was not taken into account: try again in a moment.',
   'error.internal': 'An internal error occurred. Try again in a moment or contact the assistance team.',
   'error.misconfigured': 'The portal is not configured correctly. The assistance team has been notified.',
+
+  // identifier renewal
+  'identifierRenewal.title': 'Renewing your identifier',
+  'identifierRenewal.intro':
+    'You can ask for a new identifier by entering your NUMIC (consular identification number), which was given again in the e-mail calling you to the election, and your e-mail address.',
+  'identifierRenewal.linkByEmail': 'A link will be sent to you by e-mail.',
+  'identifierRenewal.numic': 'NUMIC',
+  'identifierRenewal.numicHint': 'Your consular identification number, 8 digits (for example 00123456).',
+  'identifierRenewal.numicFormat': 'The NUMIC has 8 digits, for example 00123456.',
+  'identifierRenewal.email': 'E-mail address',
+  'identifierRenewal.emailHint': 'The address you gave your consulate or the online register.',
+  'identifierRenewal.emailFormat': 'Enter an e-mail address, for example name@example.com.',
+  'identifierRenewal.submit': 'Ask for a new identifier',
+  // shared by both renewals (SPEC.md's one-at-a-time rule)
+  'renewal.bothRule': 'For security reasons, the identifier and the password cannot both be renewed at the same time.',
+  'identifierRenewal.throttled':
+    'You have already made several renewal requests recently. No e-mail was sent for this request. You can make a new one in {minutes} minute(s).',
+  'identifierRenewal.before': 'Identifier renewal is not open yet for this election.',
+  'identifierRenewal.closed': 'Voting closed on {date}: the identifier can no longer be renewed.',
+  'identifierRenewal.sentTitle': 'Your identifier renewal request',
+  'identifierRenewal.sentReceived': 'Your request has been taken into account.',
+  'identifierRenewal.sentEmail': 'An e-mail has just been sent to you.',
+  'identifierRenewal.sentSpam': 'If it does not reach you within a few minutes, please look in your "junk mail (spam)" folder.',
+  'identifierRenewal.linkTitle': 'How do I renew my identifier?',
+  'identifierRenewal.linkShown': 'Your new identifier will be shown on the screen of the renewal portal.',
+  'identifierRenewal.linkNeeds':
+    'To get your new identifier, you will need your consular identification number (NUMIC) and the e-mail address you gave your consulate or the online register.',
+  'identifierRenewal.linkAsk': 'Enter the password you received by text message and the security code, then click "Confirm".',
+  'identifierRenewal.password': 'Password',
+  'identifierRenewal.passwordHint': 'The password received by text message (it does not change).',
+  'identifierRenewal.validate': 'Confirm',
+  'identifierRenewal.wrongPassword': 'The password is wrong. After {max} mistakes, this link will no longer be valid.',
+  'identifierRenewal.invalidTitle': 'This link is not valid',
+  'identifierRenewal.invalid.unknown':
+    'This renewal link is not recognised. Check that you opened the whole link of the most recent e-mail.',
+  'identifierRenewal.invalid.expired': 'This link has expired: it was valid for one hour only.',
+  'identifierRenewal.invalid.voided':
+    'This link is no longer valid: a more recent link was sent to you, or the password was typed wrongly too many times.',
+  'identifierRenewal.invalid.used': 'This link has already been used: it is valid for one renewal of the identifier only.',
+  'identifierRenewal.askAgain': 'Ask for a new link',
+  'identifierRenewal.refusedTitle': 'Renewal not possible for now',
+  'identifierRenewal.coolingOff': 'Your password was renewed less than {hours} hours ago: your identifier has not been renewed.',
+  'identifierRenewal.contactHelp': 'Contact the assistance team',
+  'identifierRenewal.failed':
+    'Your identifier could not be renewed because of a technical incident: your current identifier remains valid. This link can no longer be used; ask for a new link in a few moments.',
+  'identifierRenewal.doneTitle': 'Your new identifier',
+  'identifierRenewal.doneIntro': 'Your identifier has been renewed. Here it is; it will never be shown again:',
+  'identifierRenewal.doneKeep': 'I copy it and I keep it.',
+  'identifierRenewal.copy': 'Copy the identifier',
+  'identifierRenewal.copied': 'Identifier copied.',
+  'identifierRenewal.doneOld': 'Your former identifier no longer works. Your password does not change.',
+  'identifierRenewal.toLogin': 'Log in with the new identifier',
+  'identifierRenewal.mail.subject': 'Renewing your identifier',
+  'identifierRenewal.mail.greeting': 'Hello,',
+  'identifierRenewal.mail.asked': 'You asked for a new identifier for internet voting ({election}).',
+  'identifierRenewal.mail.open': 'To get your new identifier, open this link:',
+  'identifierRenewal.mail.validity':
+    'This link is valid for one hour, for one renewal only. You will enter the password you received by text message there; your new identifier will be shown on the screen of the renewal portal.',
+  'identifierRenewal.mail.notYou':
+    'If you did not make this request, do not open this link and ignore this e-mail: your current identifier remains valid. If you receive this e-mail several times without asking for it, contact the assistance team:',
+  'identifierRenewal.mail.auto': 'This e-mail is sent automatically, please do not reply.',
+  'identifierRenewal.notice.subject': 'Your identifier has been renewed',
+  'identifierRenewal.notice.text':
+    'Your internet voting identifier ({election}) was renewed on {date}. If you did not make this renewal, contact the assistance team straight away:',
+  'identifierRenewal.notice.sms':
+    'Internet voting: your identifier was renewed on {date}. If it was not you, contact the assistance team: {help}',
+
+  // password renewal
+  'passwordRenewal.title': 'Renewing your password',
+  'passwordRenewal.intro':
+    'You can ask for a new password by entering your identifier and your NUMIC (consular identification number), which was given again in the e-mail calling you to the election.',
+  'passwordRenewal.bySms': 'A new password will be sent to you by text message, to the phone number you gave your consulate or the online register.',
+  'passwordRenewal.identifier': 'Identifier',
+  'passwordRenewal.identifierHint': 'The 12 characters received by e-mail, for example ABCD-EFGH-JKMN.',
+  'passwordRenewal.numic': 'NUMIC',
+  'passwordRenewal.numicHint': 'Your consular identification number, 8 digits (for example 00123456).',
+  'passwordRenewal.numicFormat': 'The NUMIC has 8 digits, for example 00123456.',
+  'passwordRenewal.submit': 'Ask for a new password',
+  'passwordRenewal.throttled':
+    'You have already asked for a new password several times recently. No text message was sent for this request. You can make a new one in {wait}.',
+  'passwordRenewal.before': 'Password renewal is not open yet for this election.',
+  'passwordRenewal.closed': 'Voting closed on {date}: the password can no longer be renewed.',
+  'passwordRenewal.sentTitle': 'Your password renewal request',
+  'passwordRenewal.sentReceived': 'Your request has been taken into account.',
+  'passwordRenewal.sentSms': 'A text message has just been sent to you.',
+  'passwordRenewal.sentUse': 'Use the password it contains: it replaces the previous one.',
+  'passwordRenewal.notArrived': 'If this text message does not reach you within a few minutes:',
+  'passwordRenewal.notArrivedWait': 'wait a little longer: in some countries a text message can take time to arrive;',
+  'passwordRenewal.notArrivedNumber': 'check that the phone number registered by your consulate or on the online register is yours;',
+  'passwordRenewal.notArrivedHelp': 'contact the assistance team.',
+  'passwordRenewal.refusedTitle': 'Renewal not possible for now',
+  'passwordRenewal.coolingOff':
+    'Your identifier was renewed less than {hours} hours ago: your password has not been renewed and no text message was sent.',
+  'passwordRenewal.contactHelp': 'Contact the assistance team',
+  'passwordRenewal.failed':
+    'Your password could not be renewed because of a technical incident: your current password remains valid. Try again in a few moments.',
+  'passwordRenewal.sms.intro': 'Internet voting ({election}): your new password is',
+  'passwordRenewal.sms.outro': 'The former one no longer works. If you did not ask for it, contact the assistance team: {help}',
+  'passwordRenewal.mail.greeting': 'Hello,',
+  'passwordRenewal.mail.auto': 'This e-mail is sent automatically, please do not reply.',
+  'passwordRenewal.notice.subject': 'Your password has been renewed',
+  'passwordRenewal.notice.text':
+    'Your internet voting password ({election}) was renewed on {date}; the new one was sent to you by text message. If you did not make this renewal, contact the assistance team straight away:',
+
+  // ---------------------------------------------------------------- reach (issue 5)
+  'captcha.audio': 'Listen to the code',
+  'captcha.neither': 'Can you use neither the picture nor the sound?',
+  'captcha.neitherLink': 'The assistance team can help you.',
+  'copy.button': 'Copy',
+  'copy.done': 'Copied',
+  'copy.failed': 'Copying failed: select the text and copy it.',
+  ...helpEn,
 } as const satisfies Messages;

@@ -3,6 +3,8 @@
  * (shared/seed/) are kept word for word; texts keep the plain space of the source before « ? » and « : » so they match it byte for byte.
  * Placeholders are written `{name}`; the English catalogue must use the same ones.
  */
+import { helpFr } from './help.fr';
+
 export const fr = {
   'meta.lang': 'fr',
   'meta.portal': 'Portail de vote par internet',
@@ -72,6 +74,126 @@ export const fr = {
     'Le service est momentanément indisponible. Votre demande n’a pas été prise en compte : réessayez dans quelques instants.',
   'error.internal': 'Une erreur interne est survenue. Réessayez dans quelques instants ou contactez la cellule d’assistance.',
   'error.misconfigured': 'Le portail n’est pas correctement configuré. La cellule d’assistance a été prévenue.',
+
+  // identifier renewal (Écrans 2–6 of the source document, its texts word for word)
+  'identifierRenewal.title': 'Renouvellement de votre identifiant',
+  'identifierRenewal.intro':
+    "Vous pouvez demander le renouvellement de votre identifiant en saisissant votre NUMIC (Numéro d'identification consulaire) qui vous a été rappelé dans le courriel de convocation à l'élection et votre adresse électronique.",
+  'identifierRenewal.linkByEmail': 'Un lien vous sera envoyé par courriel.',
+  'identifierRenewal.numic': 'NUMIC',
+  'identifierRenewal.numicHint': 'Votre numéro d’identification consulaire, 8 chiffres (par exemple 00123456).',
+  'identifierRenewal.numicFormat': 'Le NUMIC comporte 8 chiffres, par exemple 00123456.',
+  'identifierRenewal.email': 'Adresse électronique',
+  'identifierRenewal.emailHint': 'L’adresse que vous avez indiquée à votre consulat ou sur le registre en ligne.',
+  'identifierRenewal.emailFormat': 'Saisissez une adresse électronique, par exemple nom@exemple.fr.',
+  'identifierRenewal.submit': 'Demander un nouvel identifiant',
+  // shared by both renewals (SPEC.md's one-at-a-time rule)
+  'renewal.bothRule':
+    "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
+  'identifierRenewal.throttled':
+    'Vous avez déjà fait plusieurs demandes de renouvellement récemment. Aucun courriel n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {minutes} minute(s).',
+  'identifierRenewal.before': 'Le renouvellement de l’identifiant n’est pas encore ouvert pour cette élection.',
+  'identifierRenewal.closed': 'Le vote est clos depuis le {date} : le renouvellement de l’identifiant n’est plus possible.',
+  'identifierRenewal.sentTitle': 'Confirmation du renouvellement de votre identifiant',
+  'identifierRenewal.sentReceived': 'Votre demande a bien été prise en compte.',
+  'identifierRenewal.sentEmail': 'Un courriel vient de vous être envoyé.',
+  'identifierRenewal.sentSpam':
+    'Si celui-ci ne vous parvient pas d\'ici quelques minutes, merci de consulter le dossier des « courriels indésirables (spam) ».',
+  'identifierRenewal.linkTitle': 'Comment renouveler mon identifiant ?',
+  'identifierRenewal.linkShown': "Votre nouvel identifiant s'affichera sur l'écran du portail de renouvellement.",
+  'identifierRenewal.linkNeeds':
+    "Pour obtenir votre nouvel identifiant, vous devrez renseigner votre numéro d'identification consulaire (NUMIC) et l'adresse électronique que vous avez indiquée à votre consulat ou sur le registre en ligne.",
+  'identifierRenewal.linkAsk': 'Saisissez le mot de passe que vous avez reçu par SMS et le code de sécurité, puis cliquez sur « Valider ».',
+  'identifierRenewal.password': 'Mot de passe',
+  'identifierRenewal.passwordHint': 'Le mot de passe reçu par SMS (il ne change pas).',
+  'identifierRenewal.validate': 'Valider',
+  'identifierRenewal.wrongPassword':
+    'Le mot de passe est incorrect. Après {max} erreurs, ce lien ne sera plus valable.',
+  'identifierRenewal.invalidTitle': 'Ce lien n’est pas valable',
+  'identifierRenewal.invalid.unknown':
+    'Ce lien de renouvellement n’est pas reconnu. Vérifiez que vous avez ouvert le lien complet du courriel le plus récent.',
+  'identifierRenewal.invalid.expired': 'Ce lien a expiré : il n’était valable qu’une heure.',
+  'identifierRenewal.invalid.voided':
+    'Ce lien n’est plus valable : un lien plus récent vous a été envoyé, ou le mot de passe a été saisi de façon incorrecte trop de fois.',
+  'identifierRenewal.invalid.used':
+    'Ce lien a déjà été utilisé : il n’est valable que pour un seul renouvellement de l’identifiant.',
+  'identifierRenewal.askAgain': 'Demander un nouveau lien',
+  'identifierRenewal.refusedTitle': 'Renouvellement impossible pour le moment',
+  'identifierRenewal.coolingOff':
+    'Votre mot de passe a été renouvelé il y a moins de {hours} heures : votre identifiant n’a pas été renouvelé.',
+  'identifierRenewal.contactHelp': 'Contacter la cellule d’assistance',
+  'identifierRenewal.failed':
+    'Votre identifiant n’a pas pu être renouvelé à cause d’un incident technique : votre identifiant actuel reste valable. Ce lien ne peut plus être utilisé ; demandez un nouveau lien dans quelques instants.',
+  'identifierRenewal.doneTitle': 'Votre nouvel identifiant',
+  'identifierRenewal.doneIntro': 'Votre identifiant a été renouvelé. Le voici ; il ne sera plus jamais affiché :',
+  'identifierRenewal.doneKeep': 'Je le copie et je le conserve.',
+  'identifierRenewal.copy': 'Copier l’identifiant',
+  'identifierRenewal.copied': 'Identifiant copié.',
+  'identifierRenewal.doneOld': 'Votre ancien identifiant ne fonctionne plus. Votre mot de passe ne change pas.',
+  'identifierRenewal.toLogin': 'Se connecter avec le nouvel identifiant',
+  'identifierRenewal.mail.subject': 'Renouvellement de votre identifiant',
+  'identifierRenewal.mail.greeting': 'Bonjour,',
+  'identifierRenewal.mail.asked': 'Vous avez demandé le renouvellement de votre identifiant de vote par internet ({election}).',
+  'identifierRenewal.mail.open': 'Pour obtenir votre nouvel identifiant, ouvrez ce lien :',
+  'identifierRenewal.mail.validity':
+    'Ce lien est valable une heure, pour un seul renouvellement. Vous y saisirez le mot de passe reçu par SMS ; votre nouvel identifiant s\'affichera sur l\'écran du portail de renouvellement.',
+  'identifierRenewal.mail.notYou':
+    'Si vous n’avez pas fait cette demande, n’ouvrez pas ce lien et ignorez ce courriel : votre identifiant actuel reste valable. Si vous recevez ce courriel plusieurs fois sans l’avoir demandé, contactez la cellule d’assistance :',
+  'identifierRenewal.mail.auto': 'Ce courriel est envoyé automatiquement, merci de ne pas y répondre.',
+  'identifierRenewal.notice.subject': 'Votre identifiant a été renouvelé',
+  'identifierRenewal.notice.text':
+    'Votre identifiant de vote par internet ({election}) a été renouvelé le {date}. Si vous n’êtes pas à l’origine de ce renouvellement, contactez sans attendre la cellule d’assistance :',
+  'identifierRenewal.notice.sms':
+    'Vote par internet : votre identifiant a été renouvelé le {date}. Si ce n’est pas vous, contactez la cellule d’assistance : {help}',
+
+  // password renewal ("Mot de passe perdu ou non reçu ?", by SMS; the one-at-a-time rule)
+  'passwordRenewal.title': 'Renouvellement de votre mot de passe',
+  'passwordRenewal.intro':
+    "Vous pouvez demander un nouveau mot de passe en saisissant votre identifiant et votre NUMIC (Numéro d'identification consulaire) qui vous a été rappelé dans le courriel de convocation à l'élection.",
+  'passwordRenewal.bySms':
+    'Un nouveau mot de passe vous sera envoyé par SMS, au numéro de téléphone que vous avez indiqué à votre consulat ou sur le registre en ligne.',
+  'passwordRenewal.identifier': 'Identifiant',
+  'passwordRenewal.identifierHint': 'Les 12 caractères reçus par courriel, par exemple ABCD-EFGH-JKMN.',
+  'passwordRenewal.numic': 'NUMIC',
+  'passwordRenewal.numicHint': 'Votre numéro d’identification consulaire, 8 chiffres (par exemple 00123456).',
+  'passwordRenewal.numicFormat': 'Le NUMIC comporte 8 chiffres, par exemple 00123456.',
+  'passwordRenewal.submit': 'Demander un nouveau mot de passe',
+  'passwordRenewal.throttled':
+    'Vous avez déjà fait plusieurs demandes de nouveau mot de passe récemment. Aucun SMS n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {wait}.',
+  'passwordRenewal.before': 'Le renouvellement du mot de passe n’est pas encore ouvert pour cette élection.',
+  'passwordRenewal.closed': 'Le vote est clos depuis le {date} : le renouvellement du mot de passe n’est plus possible.',
+  'passwordRenewal.sentTitle': 'Confirmation du renouvellement de votre mot de passe',
+  'passwordRenewal.sentReceived': 'Votre demande a bien été prise en compte.',
+  'passwordRenewal.sentSms': 'Un SMS vient de vous être envoyé.',
+  'passwordRenewal.sentUse': 'Utilisez le mot de passe qu’il contient : il remplace le précédent.',
+  'passwordRenewal.notArrived': 'Si ce SMS ne vous parvient pas d’ici quelques minutes :',
+  'passwordRenewal.notArrivedWait': 'patientez encore un peu : selon les pays, un SMS peut mettre du temps à arriver ;',
+  'passwordRenewal.notArrivedNumber':
+    'vérifiez que le numéro de téléphone enregistré par votre consulat ou sur le registre en ligne est bien le vôtre ;',
+  'passwordRenewal.notArrivedHelp': 'contactez la cellule d’assistance.',
+  'passwordRenewal.refusedTitle': 'Renouvellement impossible pour le moment',
+  'passwordRenewal.coolingOff':
+    'Votre identifiant a été renouvelé il y a moins de {hours} heures : votre mot de passe n’a pas été renouvelé et aucun SMS n’a été envoyé.',
+  'passwordRenewal.contactHelp': 'Contacter la cellule d’assistance',
+  'passwordRenewal.failed':
+    'Votre mot de passe n’a pas pu être renouvelé à cause d’un incident technique : votre mot de passe actuel reste valable. Réessayez dans quelques instants.',
+  'passwordRenewal.sms.intro': 'Vote par internet ({election}) : votre nouveau mot de passe est',
+  'passwordRenewal.sms.outro':
+    'L’ancien ne fonctionne plus. Si vous n’avez rien demandé, contactez la cellule d’assistance : {help}',
+  'passwordRenewal.mail.greeting': 'Bonjour,',
+  'passwordRenewal.mail.auto': 'Ce courriel est envoyé automatiquement, merci de ne pas y répondre.',
+  'passwordRenewal.notice.subject': 'Votre mot de passe a été renouvelé',
+  'passwordRenewal.notice.text':
+    'Votre mot de passe de vote par internet ({election}) a été renouvelé le {date} ; le nouveau vous a été envoyé par SMS. Si vous n’êtes pas à l’origine de ce renouvellement, contactez sans attendre la cellule d’assistance :',
+
+  // ---------------------------------------------------------------- reach (issue 5)
+  'captcha.audio': 'Écouter le code',
+  'captcha.neither': "Vous ne pouvez utiliser ni l'image ni le son ?",
+  'captcha.neitherLink': "La cellule d'assistance peut vous aider.",
+  'copy.button': 'Copier',
+  'copy.done': 'Copié',
+  'copy.failed': 'La copie a échoué : sélectionnez le texte et copiez-le.',
+  ...helpFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -42,7 +42,7 @@ export function formatIdentifier(canonical: string): string {
 
 /** What a voter typed → 8-digit NUMIC (leading zeros restored, spaces ignored), or null. */
 export function normalizeNumic(input: string): string | null {
-  const s = input.replace(/[\s.\-]/g, '');
+  const s = input.replace(/[\s.-]/g, '');
   if (!/^\d{1,8}$/.test(s)) return null;
   return s.padStart(8, '0');
 }

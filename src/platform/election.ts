@@ -33,3 +33,13 @@ export function windowState(election: Election, now: number): WindowState {
   if (now >= election.closesAt) return 'closed';
   return 'open';
 }
+
+/**
+ * Renewal screens work from the roll's loading until the vote closes (SPEC.md
+ * "Availability"): a voter may fix a lost credential before the vote opens.
+ */
+export function renewalState(election: Election, now: number): WindowState {
+  if (now < election.rollLoadedAt) return 'before';
+  if (now >= election.closesAt) return 'closed';
+  return 'open';
+}

@@ -39,11 +39,17 @@ export function fieldErrors(error: z.core.$ZodError, t: Translate): FieldErrors 
   return out;
 }
 
-/** The raw string values of a submitted form (for re-rendering what the voter typed). */
+/**
+ * The raw string values of a submitted form (for re-rendering what the voter typed). Bounded
+ * (the body limit bounds them anyway), but long enough for the assistance message
+ * (2 000 characters): "nothing lost" holds for every field.
+ */
+export const MAX_ECHOED_CHARS = 4000;
+
 export function formValues(data: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (data && typeof data === 'object') {
-    for (const [k, v] of Object.entries(data)) if (typeof v === 'string') out[k] = v.slice(0, 200);
+    for (const [k, v] of Object.entries(data)) if (typeof v === 'string') out[k] = v.slice(0, MAX_ECHOED_CHARS);
   }
   return out;
 }

@@ -10,18 +10,28 @@ export type FieldErrors = Partial<Record<string, string>>;
 export interface FieldProps {
   name: string;
   label: string;
-  type?: 'text' | 'password' | 'email';
+  type?: 'text' | 'password' | 'email' | 'tel';
   value?: string;
   error?: string;
   hint?: string;
   autocomplete?: string;
-  inputmode?: 'numeric' | 'text' | 'email';
+  inputmode?: 'numeric' | 'text' | 'email' | 'tel';
   maxlength?: number;
   after?: Child;
   before?: Child;
+  /** Fields are required unless said otherwise; an optional field says so in its label. */
+  required?: boolean;
+  /** Off by default: codes and credentials must not be "corrected" by the phone. */
+  spellcheck?: boolean;
+  autocapitalize?: 'none' | 'sentences' | 'words';
 }
 
-/** A required text field: label, optional hint, the input, its error. */
+/** The ids a field's input is described by: its hint, then its error. */
+function describedByIds(name: string, hint?: string, error?: string) {
+  return [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** A text field (required unless `required={false}`): label, optional hint, the input, its error. */
 export function Field(p: FieldProps) {
   const hintId = p.hint ? `${p.name}-hint` : undefined;
   const errorId = p.error ? `${p.name}-error` : undefined;
@@ -45,15 +55,15 @@ export function Field(p: FieldProps) {
         name={p.name}
         type={p.type ?? 'text'}
         value={p.value ?? ''}
-        required
-        aria-required="true"
+        required={p.required ?? true}
+        aria-required={p.required === false ? undefined : 'true'}
         aria-invalid={p.error ? 'true' : undefined}
         aria-describedby={describedBy}
         autocomplete={p.autocomplete}
         inputmode={p.inputmode}
         maxlength={p.maxlength}
-        spellcheck={false}
-        autocapitalize="none"
+        spellcheck={p.spellcheck ?? false}
+        autocapitalize={p.autocapitalize ?? 'none'}
       />
       {p.after}
     </div>
@@ -97,10 +107,14 @@ export interface CaptchaProps {
 }
 
 /**
- * The security code: the image (its digits are in no text node and no attribute), the
- * prompt, the input named `captcha` and the hidden `captchaId`.
+ * The security code: the image (its digits are in no text node and no attribute), its audio
+ * version ("Écouter le code", a native player: it works without JavaScript and without
+ * leaving the form), the prompt, the input named `captcha`, the hidden `captchaId`, and the
+ * way to the assistance cell for voters who can use neither.
  */
 export function CaptchaField({ t, captchaId, error, prompt }: CaptchaProps) {
+  // The audio is spoken in the page's language; the URL names the language, never the digits.
+  const audioSrc = `/captcha/${captchaId}.wav?lang=${t('meta.lang')}`;
   return (
     <fieldset class="captcha">
       <legend>{t('captcha.label')}</legend>
@@ -111,6 +125,12 @@ export function CaptchaField({ t, captchaId, error, prompt }: CaptchaProps) {
         width={180}
         height={70}
       />
+      <div class="captcha-audio">
+        <p id="captcha-audio-label">{t('captcha.audio')}</p>
+        <audio controls preload="none" src={audioSrc} aria-labelledby="captcha-audio-label">
+          <a href={audioSrc}>{t('captcha.audio')}</a>
+        </audio>
+      </div>
       <input type="hidden" name="captchaId" value={captchaId} />
       <Field
         name="captcha"
@@ -121,6 +141,9 @@ export function CaptchaField({ t, captchaId, error, prompt }: CaptchaProps) {
         inputmode="numeric"
         maxlength={4}
       />
+      <p class="hint">
+        {t('captcha.neither')} <a href="/aide#code">{t('captcha.neitherLink')}</a>
+      </p>
     </fieldset>
   );
 }
@@ -139,5 +162,104 @@ export function FormActions({ t, submit }: { t: Translate; submit: string }) {
         {t('captcha.refresh')}
       </button>
     </div>
+  );
+}
+
+/** A multi-line field (the assistance message): label, hint, error, value kept on errors. */
+export function TextAreaField(p: Omit<FieldProps, 'type' | 'inputmode' | 'autocapitalize' | 'spellcheck'> & { rows?: number }) {
+  const errorId = p.error ? `${p.name}-error` : undefined;
+  return (
+    <div class={p.error ? 'field field-error' : 'field'}>
+      <label for={p.name}>{p.label}</label>
+      {p.hint && (
+        <p class="hint" id={`${p.name}-hint`}>
+          {p.hint}
+        </p>
+      )}
+      {p.error && (
+        <p class="error" id={errorId}>
+          {p.error}
+        </p>
+      )}
+      <textarea
+        id={p.name}
+        name={p.name}
+        rows={p.rows ?? 6}
+        required={p.required ?? true}
+        aria-required={p.required === false ? undefined : 'true'}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedByIds(p.name, p.hint, p.error)}
+        maxlength={p.maxlength}
+        autocomplete={p.autocomplete ?? 'off'}
+      >
+        {p.value ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+export interface SelectFieldProps {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  /** The first, empty choice ("Choisissez…"): a select with no default makes the voter choose. */
+  placeholder: string;
+  value?: string;
+  error?: string;
+  hint?: string;
+}
+
+/** A required choice from a short list. */
+export function SelectField(p: SelectFieldProps) {
+  const errorId = p.error ? `${p.name}-error` : undefined;
+  return (
+    <div class={p.error ? 'field field-error' : 'field'}>
+      <label for={p.name}>{p.label}</label>
+      {p.hint && (
+        <p class="hint" id={`${p.name}-hint`}>
+          {p.hint}
+        </p>
+      )}
+      {p.error && (
+        <p class="error" id={errorId}>
+          {p.error}
+        </p>
+      )}
+      <select
+        id={p.name}
+        name={p.name}
+        required
+        aria-required="true"
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedByIds(p.name, p.hint, p.error)}
+      >
+        <option value="">{p.placeholder}</option>
+        {p.options.map((o) => (
+          <option value={o.value} selected={o.value === p.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/**
+ * A button that copies `value` (a new identifier, a reference number). Hidden in the HTML —
+ * it cannot work without JavaScript — and revealed by the page's script (src/client/copy.ts),
+ * which announces "Copié" in a live region. The value must also be shown as text beside it.
+ */
+export function CopyButton({ t, value, label }: { t: Translate; value: string; label?: string }) {
+  return (
+    <button
+      type="button"
+      class="secondary"
+      data-copy={value}
+      data-copied={t('copy.done')}
+      data-copy-failed={t('copy.failed')}
+      hidden
+    >
+      {label ?? t('copy.button')}
+    </button>
   );
 }

@@ -13,15 +13,18 @@ export interface PageProps {
   /** The page's own heading, also the start of the document title. */
   title: string;
   electionTitle?: string;
-  /** The path of this page, for the language switch. */
-  path?: string;
+  /**
+   * The path of this page, for the language switch; `null` on a page that cannot be shown
+   * again (the new identifier is shown once), where following a link would lose it.
+   */
+  path?: string | null;
   scripts?: string[];
   children?: Child;
 }
 
 export function Layout({ t, locale, title, electionTitle, path = '/', scripts = [], children }: PageProps) {
   const other: Locale = locale === 'fr' ? 'en' : 'fr';
-  const switchHref = `${path}${path.includes('?') ? '&' : '?'}lang=${other}`;
+  const switchHref = path === null ? null : `${path}${path.includes('?') ? '&' : '?'}lang=${other}`;
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -41,11 +44,13 @@ export function Layout({ t, locale, title, electionTitle, path = '/', scripts = 
           </a>
           <header class="banner">
             <p class="election-title">{electionTitle ?? t('meta.portal')}</p>
-            <nav class="lang" aria-label="Langue / Language">
-              <a href={switchHref} lang={other} hreflang={other} aria-label={t('meta.switchLabel')}>
-                {t('meta.switchTo')}
-              </a>
-            </nav>
+            {switchHref && (
+              <nav class="lang" aria-label="Langue / Language">
+                <a href={switchHref} lang={other} hreflang={other} aria-label={t('meta.switchLabel')}>
+                  {t('meta.switchTo')}
+                </a>
+              </nav>
+            )}
           </header>
           <main id="main" tabindex={-1}>
             {children}

@@ -8,15 +8,11 @@ import { checkCaptcha, type CaptchaOutcome } from '../../platform/captcha';
 import { hmacHex } from '../../platform/crypto';
 import { normalizeIdentifier } from '../../platform/credentials';
 import { windowState, type WindowState } from '../../platform/election';
+import { addressAllowance } from '../../platform/guard/address';
 import { shardGuard, voterGuard } from '../../platform/guard/client';
-import type { Verdict } from '../../platform/guard/throttle';
 import { queueAudit } from '../../platform/audit';
 import { SESSION_TTL_MS } from '../../platform/sessions';
 import type { Services } from '../../platform/services';
-
-/** Generous enough for a consulate or an office behind one address. */
-export const ADDRESS_LIMIT = 300;
-export const ADDRESS_WINDOW_MS = 10 * 60_000;
 
 export type LoginOutcome =
   | { kind: 'ok'; sessionId: string; expiresAt: number }
@@ -34,12 +30,6 @@ export interface LoginRequest {
   clientAddress: string;
 }
 
-/** One more attempt from this client address (shard object keyed by the address's HMAC). */
-export async function addressAllowance(s: Services, address: string, now: number): Promise<Verdict> {
-  const { stub, subject } = await shardGuard(s.env, 'address', address);
-  return stub.hit(subject, ADDRESS_LIMIT, ADDRESS_WINDOW_MS, now);
-}
-
 export async function attemptLogin(s: Services, req: LoginRequest): Promise<LoginOutcome> {
   const now = s.clock();
   const election = await s.election();
@@ -48,7 +38,7 @@ export async function attemptLogin(s: Services, req: LoginRequest): Promise<Logi
 
   const [code, address] = await Promise.all([
     checkCaptcha(s.env, req.captchaId, req.captcha, now),
-    addressAllowance(s, req.clientAddress, now),
+    addressAllowance(s.env, req.clientAddress, now),
   ]);
   if (code !== 'ok') return { kind: 'captcha', outcome: code };
   if (!address.ok) return { kind: 'address-limited', retryAfterMs: address.retryAfterMs };

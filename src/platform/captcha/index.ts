@@ -9,6 +9,7 @@ import { issueChallenge, openChallenge } from './challenge';
 
 export { CAPTCHA_TTL_MS } from './challenge';
 export { renderCaptchaSvg } from './svg';
+export { renderCaptchaAudio, type AudioLanguage } from './audio';
 
 export type CaptchaOutcome = 'ok' | 'wrong' | 'expired' | 'used';
 
@@ -48,4 +49,16 @@ export async function pendingDigits(env: Cloudflare.Env, id: string, now: number
 export async function openPending(env: Cloudflare.Env, id: string, now: number) {
   const challenge = await openChallenge(env.CAPTCHA_KEY, id);
   return challenge && challenge.expiresAt > now ? challenge : null;
+}
+
+/**
+ * A challenge that is neither expired nor used, or null. Costs one round trip to the nonce's
+ * shard object, so the image (loaded on every page view) does without it; the audio version,
+ * fetched far more rarely, is refused once the code has been checked.
+ */
+export async function openUnused(env: Cloudflare.Env, id: string, now: number) {
+  const challenge = await openPending(env, id, now);
+  if (!challenge) return null;
+  const { stub } = await shardGuard(env, 'captcha', challenge.nonce);
+  return (await stub.isNonceUsed(challenge.nonce, now)) ? null : challenge;
 }

@@ -1,52 +1,206 @@
 /**
- * The DELIVERY queue consumer: puts the secret back into the texts and hands each message
- * to the provider; records the final outcome in D1.
+ * The DELIVERY queue consumer: opens the sealed secret, puts it into the texts, hands each
+ * message to its provider, and records the final outcome in `delivery_outcomes`.
+ *
+ * Every message is settled on its own (ack or retry), so one failing provider call never makes
+ * the runtime retry the whole batch — which would send the other messages twice.
  */
-import { deliveryOutcomes, devOutbox } from '../../db/schema';
-import { database } from '../database';
-import { SECRET_PLACEHOLDER, type OutboundMessage, type Provider } from './types';
+import { eq } from 'drizzle-orm';
+import { deliveryOutcomes } from '../../db/schema';
+import { database, type Database } from '../database';
+import { providerFor, redact, scrub } from './providers';
+import { backoffSeconds, isLastAttempt, MAX_ATTEMPTS } from './retry';
+import { openSecret } from './seal';
+import {
+  SECRET_PLACEHOLDER,
+  type OutboundMessage,
+  type OutcomeStatus,
+  type ProviderAnswer,
+} from './types';
 import type { QueuedDelivery } from './index';
 
-/** Locally (DEV_TOOLS), the delivery target is the outbox behind /_dev/outbox. */
-export function outboxProvider(env: Cloudflare.Env, now: () => number): Provider {
-  return {
-    name: 'outbox',
-    async deliver(m) {
-      await database(env.DB)
-        .insert(devOutbox)
-        .values({ channel: m.channel, to: m.to, subject: m.subject ?? null, text: m.text, html: m.html ?? null, createdAt: now() });
-      return { ok: true, retryable: false, answer: 'stored in outbox' };
-    },
-  };
+type Outgoing = Omit<OutboundMessage, 'secret'>;
+
+interface Outcome {
+  status: OutcomeStatus;
+  attempts: number;
+  provider: string;
+  answer: string;
 }
 
+/**
+ * Consumes a batch of the DELIVERY queue. `now` is injected (tests); a message whose
+ * `expiresAt` has passed is dropped with an `expired` outcome, never sent late.
+ */
 export async function consumeDelivery(
-  batch: readonly Message<QueuedDelivery>[],
+  batch: readonly Message<unknown>[],
   env: Cloudflare.Env,
   now: () => number = Date.now,
 ): Promise<void> {
-  const provider = outboxProvider(env, now);
+  const db = database(env.DB);
+  await Promise.all(batch.map((msg) => deliverOne(msg, env, db, now)));
+}
+
+/**
+ * Consumes the dead-letter queue: the runtime gave up on these messages (the consumer crashed
+ * or could not record them). Nothing is sent; a `failed` outcome is recorded unless one exists.
+ */
+export async function recordDeadLetters(
+  batch: readonly Message<unknown>[],
+  env: Cloudflare.Env,
+  now: () => number = Date.now,
+): Promise<void> {
   const db = database(env.DB);
   for (const msg of batch) {
-    const { message, sealedSecret } = msg.body;
-    const secret = sealedSecret ?? '';
-    const filled: Omit<OutboundMessage, 'secret'> = {
-      ...message,
-      text: message.text.replaceAll(SECRET_PLACEHOLDER, secret),
-      html: message.html?.replaceAll(SECRET_PLACEHOLDER, secret),
-    };
-    const answer = await provider.deliver(filled);
-    await db.insert(deliveryOutcomes).values({
-      messageId: msg.body.id,
-      channel: message.channel,
-      purpose: message.purpose,
-      numicHmac: message.numicHmac ?? null,
-      status: answer.ok ? 'sent' : 'failed',
-      attempts: msg.attempts,
-      provider: provider.name,
-      providerAnswer: answer.answer,
-      createdAt: now(),
-    });
-    msg.ack();
+    const body = asQueuedDelivery(msg.body);
+    const id = body?.id ?? msg.id;
+    try {
+      if (!(await alreadyRecorded(db, id))) {
+        await insertOutcome(db, id, body?.message, now, {
+          status: 'failed',
+          attempts: MAX_ATTEMPTS,
+          provider: 'dead-letter',
+          answer: `given up by the queue after ${MAX_ATTEMPTS} attempts`,
+        });
+      }
+      console.warn(`isoloir: delivery ${id} dead-lettered, recorded as failed`);
+      msg.ack();
+    } catch (err) {
+      console.error(`isoloir: dead letter ${id} not recorded, will retry: ${errorName(err)}`);
+      msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+    }
   }
+}
+
+async function deliverOne(msg: Message<unknown>, env: Cloudflare.Env, db: Database, now: () => number): Promise<void> {
+  const body = asQueuedDelivery(msg.body);
+  const id = body?.id ?? msg.id;
+  const settle = async (outcome: Outcome) => {
+    await insertOutcome(db, id, body?.message, now, outcome);
+    log(id, body?.message, outcome);
+    msg.ack();
+  };
+  try {
+    if (!body) return await settle(final('failed', msg, 'none', 'malformed queue message'));
+    const { message } = body;
+    // A message handed over again after its outcome was written (the runtime may redeliver
+    // when a batch's result is lost) must not be sent twice.
+    if (await alreadyRecorded(db, id)) return msg.ack();
+    if (message.expiresAt !== undefined && now() > message.expiresAt) {
+      return await settle(final('expired', msg, 'none', 'content expired before delivery'));
+    }
+    let secret: string | undefined;
+    if (body.sealedSecret !== undefined) {
+      const opened = await openSecret(env.DELIVERY_KEY, body.sealedSecret, { messageId: id, expiresAt: message.expiresAt });
+      if (opened === null) return await settle(final('failed', msg, 'none', 'sealed secret not opened (DELIVERY_KEY changed?)'));
+      secret = opened;
+    }
+    const provider = providerFor(env, message.channel, now);
+    if (!provider) return await settle(final('failed', msg, 'none', `no provider configured for ${message.channel}`));
+
+    let answer: ProviderAnswer;
+    try {
+      answer = await provider.deliver(fill(message, secret));
+    } catch (err) {
+      answer = { ok: false, retryable: true, answer: scrub(`exception: ${errorName(err)}`, [secret, message.to]) };
+    }
+    const said = redact(answer.answer, [secret, message.to]);
+
+    if (!answer.ok && answer.retryable && !isLastAttempt(msg.attempts)) {
+      const delaySeconds = backoffSeconds(msg.attempts, answer.retryAfterSeconds);
+      console.warn(
+        `isoloir: delivery ${id} (${message.channel}, ${message.purpose}) attempt ${msg.attempts} via ${provider.name}: ${said}; retry in ${delaySeconds}s`,
+      );
+      return msg.retry({ delaySeconds });
+    }
+    const outcome = final(answer.ok ? 'sent' : 'failed', msg, provider.name, said);
+    if (answer.ok) {
+      // Sent: whatever happens to the outcome row, the message must not be sent again.
+      try {
+        await insertOutcome(db, id, message, now, outcome);
+      } catch (err) {
+        console.error(`isoloir: delivery ${id} sent but its outcome was not recorded: ${errorName(err)}`);
+      }
+      log(id, message, outcome);
+      return msg.ack();
+    }
+    await settle(outcome);
+  } catch (err) {
+    // Nothing was sent (or the send was refused) and the outcome could not be written:
+    // try again; after the last attempt the dead-letter consumer records it.
+    console.error(`isoloir: delivery ${id} not settled, will retry: ${errorName(err)}`);
+    msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+  }
+}
+
+/** The texts with the secret put back: as is in text, HTML-escaped in HTML. */
+function fill(message: Outgoing, secret: string | undefined): Outgoing {
+  if (secret === undefined) return message;
+  return {
+    ...message,
+    text: message.text.replaceAll(SECRET_PLACEHOLDER, secret),
+    ...(message.html !== undefined ? { html: message.html.replaceAll(SECRET_PLACEHOLDER, escapeHtml(secret)) } : {}),
+  };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function final(status: OutcomeStatus, msg: Message<unknown>, provider: string, answer: string): Outcome {
+  return { status, attempts: msg.attempts, provider, answer };
+}
+
+async function alreadyRecorded(db: Database, messageId: string): Promise<boolean> {
+  const row = await db
+    .select({ id: deliveryOutcomes.id })
+    .from(deliveryOutcomes)
+    .where(eq(deliveryOutcomes.messageId, messageId))
+    .limit(1)
+    .get();
+  return row !== undefined;
+}
+
+async function insertOutcome(db: Database, messageId: string, message: Outgoing | undefined, now: () => number, o: Outcome) {
+  await db.insert(deliveryOutcomes).values({
+    messageId,
+    channel: message?.channel ?? 'unknown',
+    purpose: message?.purpose ?? 'unknown',
+    numicHmac: message?.numicHmac ?? null,
+    status: o.status,
+    attempts: o.attempts,
+    provider: o.provider,
+    providerAnswer: o.answer,
+    createdAt: now(),
+  });
+}
+
+/** One line per final outcome: the message id, channel and purpose — never an address. */
+function log(id: string, message: Outgoing | undefined, o: Outcome): void {
+  const line = `isoloir: delivery ${id} (${message?.channel ?? '?'}, ${message?.purpose ?? '?'}) ${o.status} after ${o.attempts} attempt(s) via ${o.provider}: ${o.answer}`;
+  if (o.status === 'sent') console.log(line);
+  else console.warn(line);
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
+
+/** The queued body, checked: anything else (an old or foreign format) is not delivered. */
+function asQueuedDelivery(body: unknown): QueuedDelivery | null {
+  const b = body as Partial<QueuedDelivery> | null;
+  const m = b?.message;
+  if (
+    b?.kind !== 'delivery' ||
+    typeof b.id !== 'string' ||
+    !m ||
+    (m.channel !== 'email' && m.channel !== 'sms') ||
+    typeof m.to !== 'string' ||
+    typeof m.text !== 'string' ||
+    typeof m.purpose !== 'string' ||
+    (b.sealedSecret !== undefined && typeof b.sealedSecret !== 'string')
+  ) {
+    return null;
+  }
+  return b as QueuedDelivery;
 }

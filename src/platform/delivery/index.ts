@@ -1,12 +1,18 @@
 /**
  * Delivery through the DELIVERY queue: a slow or failing provider never loses a message.
+ * The producer seals the secret (seal.ts); the consumer (consumer.ts) opens it, picks a
+ * provider (providers/), retries with backoff (retry.ts) and records the outcome.
  */
-import type { Delivery, OutboundMessage } from './types';
+import { sealSecret } from './seal';
+import { SECRET_PLACEHOLDER, type Delivery, type OutboundMessage } from './types';
 
 export * from './types';
-export { consumeDelivery } from './consumer';
+export { consumeDelivery, recordDeadLetters } from './consumer';
+export { openSecret, sealSecret } from './seal';
+export { backoffSeconds, MAX_ATTEMPTS, MAX_RETRIES } from './retry';
+export { providerFor } from './providers';
 
-/** The queued form of a message (its secret sealed — see consumer.ts). */
+/** The queued form of a message: its secret sealed, never in clear. */
 export interface QueuedDelivery {
   kind: 'delivery';
   id: string;
@@ -14,22 +20,46 @@ export interface QueuedDelivery {
   sealedSecret?: string;
 }
 
+/**
+ * The producer every flow uses: `queueDelivery(env).send(message)`. Resolves once the message
+ * is durably on the queue. Throws on a message that breaks the `{{secret}}` contract (a bug in
+ * the flow, caught by its tests) rather than queue a secret in clear or a placeholder unfilled.
+ */
 export function queueDelivery(env: Cloudflare.Env): Delivery {
   return {
     async send(message) {
+      checkSecretContract(message);
       const { secret, ...rest } = message;
+      const id = crypto.randomUUID();
       const body: QueuedDelivery = {
         kind: 'delivery',
-        id: crypto.randomUUID(),
+        id,
         message: rest,
-        sealedSecret: secret === undefined ? undefined : await sealSecret(env, secret),
+        ...(secret !== undefined
+          ? { sealedSecret: await sealSecret(env.DELIVERY_KEY, secret, { messageId: id, expiresAt: rest.expiresAt }) }
+          : {}),
       };
-      await env.DELIVERY.send(body);
+      // JSON, not the default structured clone: dead letters stay readable in the dashboard.
+      await env.DELIVERY.send(body, { contentType: 'json' });
     },
   };
 }
 
-// TODO(delivery): replace with AES-GCM under a delivery key (issue 3).
-async function sealSecret(_env: Cloudflare.Env, secret: string): Promise<string> {
-  return secret;
+/**
+ * The secret travels apart and appears in the texts only as `{{secret}}`: never in clear
+ * (it would sit in the queue), never in the subject (subjects show in notifications and
+ * provider logs), and a placeholder without a secret would reach the voter unfilled.
+ */
+function checkSecretContract(m: OutboundMessage): void {
+  const parts = [m.text, m.html ?? ''];
+  if (m.subject?.includes(SECRET_PLACEHOLDER)) throw new Error('delivery: {{secret}} is not allowed in a subject');
+  if (m.secret === undefined) {
+    if (parts.some((p) => p.includes(SECRET_PLACEHOLDER))) throw new Error('delivery: {{secret}} used without a secret');
+    return;
+  }
+  if (m.secret === '') throw new Error('delivery: empty secret');
+  if ([...parts, m.subject ?? ''].some((p) => p.includes(m.secret!))) {
+    throw new Error('delivery: the secret must be written as {{secret}}, not in clear');
+  }
+  if (!parts.some((p) => p.includes(SECRET_PLACEHOLDER))) throw new Error('delivery: a secret without {{secret}} in the texts');
 }

@@ -42,4 +42,9 @@ export interface ProviderAnswer {
   retryable: boolean;
   /** Short, secret-free summary of the provider's answer. */
   answer: string;
+  /** When the provider said how long to wait (HTTP Retry-After), in seconds. */
+  retryAfterSeconds?: number;
 }
+
+/** The final outcome of a message, one row in `delivery_outcomes`. */
+export type OutcomeStatus = 'sent' | 'failed' | 'expired';

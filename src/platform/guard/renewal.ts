@@ -17,6 +17,11 @@ export interface PendingLink {
   tokenHash: string;
   expiresAt: number;
   wrongPasswords: number;
+  /**
+   * The voter's row in D1. A link names the object by the NUMIC's HMAC, which cannot lead
+   * back to the voters table; the object remembers the row so a KV miss is not fatal.
+   */
+  voterId?: number;
 }
 
 export type LinkState = 'pending' | 'used' | 'voided' | 'expired' | 'unknown';

@@ -45,6 +45,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
 
   // ---------------------------------------------------------------- storage helpers
   protected read<T>(key: string, now: number): T | undefined {
+    this.clockOffset = now - Date.now();
     const row = this.sql.exec<Row>(`SELECT v FROM kv WHERE k = ? AND expires_at > ?`, key, now).toArray()[0];
     return row ? (JSON.parse(row.v) as T) : undefined;
   }
@@ -65,6 +66,12 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
   }
 
   private earliestExpiry = Infinity;
+  /**
+   * Callers pass their own `now` (time is injected); rows expire on that clock. The alarm
+   * fires on the runtime's clock, so it translates by the last offset seen (≈ 0 in
+   * production), otherwise a test clock in the past would purge live rows at once.
+   */
+  private clockOffset = 0;
 
   /**
    * Runs `body` as one storage transaction, then makes sure an alarm will purge what it
@@ -76,7 +83,8 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
       const at = this.earliestExpiry;
       this.earliestExpiry = Infinity;
       void this.ctx.storage.getAlarm().then((current) => {
-        if (current === null || current > at) return this.ctx.storage.setAlarm(at);
+        const runtimeAt = at - this.clockOffset;
+        if (current === null || current > runtimeAt) return this.ctx.storage.setAlarm(runtimeAt);
       });
     }
     return result;
@@ -84,12 +92,12 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
 
   /** Drops expired rows so shard objects stay small. */
   override async alarm(): Promise<void> {
-    const now = Date.now();
+    const now = Date.now() + this.clockOffset;
     this.sql.exec(`DELETE FROM kv WHERE expires_at <= ?`, now);
     const next = this.sql
       .exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`)
       .toArray()[0]?.at;
-    if (next != null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000));
+    if (next != null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000) - this.clockOffset);
   }
 
   // ---------------------------------------------------------------- login throttling
@@ -151,13 +159,13 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * Records `tokenHash` as the one pending link renewing `credential`; an older pending link
    * is voided. Requests never block one another: this always succeeds.
    */
-  startRenewal(credential: Credential, tokenHash: string, expiresAt: number, now: number): void {
+  startRenewal(credential: Credential, tokenHash: string, expiresAt: number, now: number, voterId?: number): void {
     this.atomically(() => {
       const previous = this.read<PendingLink>(`pending:${credential}`, now);
       if (previous && previous.tokenHash !== tokenHash) {
         this.write(`token:${previous.tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
       }
-      const link: PendingLink = { tokenHash, expiresAt, wrongPasswords: 0 };
+      const link: PendingLink = { tokenHash, expiresAt, wrongPasswords: 0, voterId };
       this.write(`pending:${credential}`, link, expiresAt + TOKEN_MEMORY_MS);
     });
   }
@@ -170,6 +178,16 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
       this.read<'used' | 'voided'>(`token:${tokenHash}`, now),
       now,
     );
+  }
+
+  /**
+   * A link's state and, while it is pending, the voter it renews (the `voterId` given to
+   * startRenewal). Reads only.
+   */
+  link(credential: Credential, tokenHash: string, now: number): { state: LinkState; voterId: number | null } {
+    const state = this.linkState(credential, tokenHash, now);
+    const pending = state === 'pending' ? this.read<PendingLink>(`pending:${credential}`, now) : undefined;
+    return { state, voterId: pending?.voterId ?? null };
   }
 
   /**

@@ -1,7 +1,8 @@
 /** Écran 1 — the login screen, texts of the source document. */
 import type { Election } from '../../../db/schema';
 import type { Locale, Translate } from '../../../i18n';
-import { formatParisNamed, remainingText } from '../../../i18n/dates';
+import { formatParisNamed } from '../../../i18n/dates';
+import { WindowDates } from '../../../views/dates';
 import { windowState } from '../../../platform/election';
 import { Layout } from '../../../views/layout';
 import { CaptchaField, ErrorSummary, Field, FormActions, Notice, type FieldErrors } from '../../../views/form';
@@ -71,27 +72,5 @@ export function LoginPage({ t, locale, election, now, captchaId, values = {}, er
   );
 }
 
-/** Opening, closing and the countdown, in Paris time; a script adds the voter's own zone. */
-export function WindowDates({ t, locale, election, now }: { t: Translate; locale: Locale; election: Election; now: number }) {
-  const state = windowState(election, now);
-  return (
-    <div class="window" data-closes-at={String(election.closesAt)}>
-      <p>
-        <time datetime={new Date(election.opensAt).toISOString()} data-local>
-          {t('login.opening', { date: formatParisNamed(election.opensAt, locale, t) })}
-        </time>
-      </p>
-      <p>
-        <time datetime={new Date(election.closesAt).toISOString()} data-local>
-          {t('login.closing', { date: formatParisNamed(election.closesAt, locale, t) })}
-        </time>
-      </p>
-      {state !== 'closed' && (
-        <p class="countdown" data-countdown>
-          {t('login.countdown', { remaining: '' })}
-          <strong>{remainingText(election.closesAt, now, t)}</strong>
-        </p>
-      )}
-    </div>
-  );
-}
+// The dates block is shared by every screen that shows the window.
+export { WindowDates };

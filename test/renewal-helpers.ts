@@ -1,0 +1,114 @@
+/**
+ * Helpers shared by the renewal tests: queues captured and then delivered through the
+ * Worker's own queue consumer (deterministic, no waiting on batch timeouts), the outbox,
+ * and bindings that count every storage call.
+ */
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import worker from '../src/index';
+import type { Harness } from './helpers';
+
+export interface OutboxMessage {
+  channel: 'email' | 'sms';
+  to: string;
+  subject?: string;
+  text: string;
+  html?: string;
+  createdAt: string;
+}
+
+export interface Captured {
+  queue: 'DELIVERY' | 'AUDIT';
+  body: Record<string, unknown>;
+}
+
+/**
+ * Bindings whose DELIVERY and AUDIT queues record what is sent. `flush()` hands everything
+ * recorded so far to the Worker's queue handler, as the platform would.
+ */
+export function capturedQueues(base: Cloudflare.Env = env) {
+  const sent: Captured[] = [];
+  let flushed = 0;
+  const queue = (name: Captured['queue']) =>
+    ({
+      async send(body: Record<string, unknown>) {
+        sent.push({ queue: name, body: structuredClone(body) });
+      },
+      async sendBatch(messages: { body: Record<string, unknown> }[]) {
+        for (const m of messages) sent.push({ queue: name, body: structuredClone(m.body) });
+      },
+    }) as unknown as Queue;
+  const bindings = { ...base, DELIVERY: queue('DELIVERY'), AUDIT: queue('AUDIT') } as Cloudflare.Env;
+  return {
+    bindings,
+    sent,
+    deliveries: () => sent.filter((m) => m.queue === 'DELIVERY'),
+    async flush() {
+      const pending = sent.slice(flushed);
+      flushed = sent.length;
+      for (const name of ['DELIVERY', 'AUDIT'] as const) {
+        const messages = pending
+          .filter((m) => m.queue === name)
+          .map((m, i) => ({ id: `m${flushed}-${i}`, timestamp: Date.now(), attempts: 1, body: m.body }));
+        if (messages.length === 0) continue;
+        const batch = createMessageBatch(name === 'DELIVERY' ? 'isoloir-delivery' : 'isoloir-audit', messages);
+        const ctx = createExecutionContext();
+        await (worker.queue as (b: MessageBatch, e: Cloudflare.Env, c: ExecutionContext) => Promise<void>)(batch, env, ctx);
+        await getQueueResult(batch, ctx);
+      }
+    },
+  };
+}
+
+export async function outbox(h: Harness): Promise<OutboxMessage[]> {
+  const res = await h.get('/_dev/outbox');
+  return (await res.json()) as OutboxMessage[];
+}
+
+/** The renewal link of an e-mail: alone on its line, absolute. */
+export function linkIn(message: OutboxMessage): string {
+  const line = message.text.split('\n').find((l) => /^https?:\/\/\S+\/r\/\S+$/.test(l));
+  if (!line) throw new Error(`no link line in: ${message.text}`);
+  return line;
+}
+
+/** The path of a link, as the harness fetches it. */
+export function pathOf(link: string): string {
+  return new URL(link).pathname;
+}
+
+/**
+ * Bindings that record every call reaching storage or a queue: D1 statements and batches,
+ * KV reads and writes, Durable Object RPCs, queue sends. (Naming an object is not a call.)
+ */
+export function countingBindings(base: Cloudflare.Env) {
+  const calls: string[] = [];
+  const wrap = <T extends object>(name: string, target: T, counted: (p: string) => boolean): T =>
+    new Proxy(target, {
+      get(t, p) {
+        const v = Reflect.get(t, p) as unknown;
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          const key = String(p);
+          if (counted(key)) calls.push(`${name}.${key}`);
+          // Called as a method (an RPC stub has no usable `apply`).
+          const out = (t as Record<string, (...a: unknown[]) => unknown>)[key]!(...args);
+          if (name === 'VOTER_GUARD' && key === 'get') return wrap('DO', out as object, () => true);
+          return out;
+        };
+      },
+    });
+  const bindings = {
+    ...base,
+    DB: wrap('D1', base.DB, (p) => p === 'prepare' || p === 'batch' || p === 'exec'),
+    TOKENS: wrap('KV', base.TOKENS, () => true),
+    VOTER_GUARD: wrap('VOTER_GUARD', base.VOTER_GUARD, () => false),
+    DELIVERY: wrap('DELIVERY', base.DELIVERY, () => true),
+    AUDIT: wrap('AUDIT', base.AUDIT, () => true),
+  } as Cloudflare.Env;
+  return { bindings, calls };
+}
+
+/** The page without its security code (every form carries a fresh one). */
+export function withoutCode(html: string): string {
+  return html.replace(/[A-Za-z0-9_-]{40,}/g, '<code>');
+}
