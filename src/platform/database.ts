@@ -4,11 +4,13 @@
  *
  * Requests read through D1's Sessions API: a session started 'first-unconstrained' may be
  * answered by the read replica nearest to the voter instead of the primary, which may be an
- * ocean away; writes still go to the primary. A replica may lag behind the primary, so after
- * a request that used D1 with a method other than GET the session's bookmark travels in a
- * cookie, and the voter's next requests start their session from it: they read a copy at
- * least as new as what they wrote (a renewed identifier logs in at once). Queue consumers
- * write with `database(env.DB)`, straight to the primary.
+ * ocean away; writes go to the primary through the same session. A replica may lag behind
+ * the primary, so when a service has written something the voter will read at once (a
+ * renewed identifier that logs in next) it says so (`Services.readYourWrites()`) and the
+ * session's bookmark travels in a cookie: the voter's next requests start their session from
+ * it and read a copy at least as new. Only then: on screens that must answer the same bytes
+ * whoever asks, a bookmark would tell whether the request wrote. Queue consumers write with
+ * `database(env.DB)`, straight to the primary.
  */
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 
@@ -21,7 +23,7 @@ export function database(d1: D1Database | D1DatabaseSession): Database {
   return drizzle(d1 as D1Database);
 }
 
-/** Carries the D1 bookmark of the voter's last request that used D1 with POST. */
+/** Carries the D1 bookmark of the voter's last write they must read back. */
 export const BOOKMARK_COOKIE = '__Host-isoloir-d1';
 /** Long enough for any replica to catch up; a stale bookmark only asks for older data. */
 export const BOOKMARK_MAX_AGE_S = 600;
@@ -38,6 +40,10 @@ export interface RequestDatabase {
   readonly db: Database;
   /** The session's latest bookmark, or null when the request never reached D1. */
   bookmark(): string | null;
+  /** Asks for the bookmark to be handed to the voter (their next reads must see this write). */
+  keep(): void;
+  /** The bookmark to hand over, if `keep()` was called and the session reached D1. */
+  kept(): string | null;
 }
 
 /**
@@ -48,11 +54,15 @@ export interface RequestDatabase {
 export function requestDatabase(d1: D1Database, bookmark: string | undefined): RequestDatabase {
   let session: D1DatabaseSession | undefined;
   let db: Database | undefined;
+  let keep = false;
+  const current = () => session?.getBookmark() ?? null;
   return {
     get db() {
       session ??= d1.withSession(isBookmark(bookmark) ? bookmark : 'first-unconstrained');
       return (db ??= database(session));
     },
-    bookmark: () => session?.getBookmark() ?? null,
+    bookmark: current,
+    keep: () => void (keep = true),
+    kept: () => (keep ? current() : null),
   };
 }

@@ -24,7 +24,14 @@ export interface Services {
   voters: VoterStore;
   sessions: SessionStore;
   election(): Promise<Election>;
-  /** The bookmark of this request's D1 session (null if it never reached D1). */
+  /**
+   * After a write the voter will read at once (a renewed identifier logs in next): the
+   * response hands them this request's D1 bookmark, so a lagging replica cannot answer
+   * their next requests with older data. Never on a screen that must look the same for
+   * everyone: the cookie would tell that something was written.
+   */
+  readYourWrites(): void;
+  /** The bookmark to hand to the voter, if readYourWrites() was called (platform/d1-bookmark.ts). */
   d1Bookmark(): string | null;
 }
 
@@ -46,6 +53,7 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: str
     },
     sessions: new SessionStore(env.TOKENS),
     election: () => currentElection(lazyDb, env.ELECTION_ID, deps.clock()),
-    d1Bookmark: () => d1.bookmark(),
+    readYourWrites: () => d1.keep(),
+    d1Bookmark: () => d1.kept(),
   };
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BOOKMARK_COOKIE, requestDatabase } from '../../src/platform/database';
-import { DEMO, harness, seedElection, seedVoter } from '../helpers';
+import { DAY, DEMO, harness, seedElection, seedVoter, text } from '../helpers';
+import { capturedQueues, linkIn, outbox, pathOf } from '../renewal-helpers';
 
 const bookmarkOf = (res: Response) =>
   new RegExp(`${BOOKMARK_COOKIE}=([^;]+);[^,]*`).exec(res.headers.get('set-cookie') ?? '');
@@ -8,7 +9,11 @@ const bookmarkOf = (res: Response) =>
 /** A D1 binding that records how it is reached (production code paths, no real database). */
 function recordingD1() {
   const calls: string[] = [];
-  const session = { prepare: () => calls.push('session.prepare'), batch: () => calls.push('session.batch'), getBookmark: () => 'b' };
+  const session = {
+    prepare: () => calls.push('session.prepare'),
+    batch: () => calls.push('session.batch'),
+    getBookmark: () => 'b',
+  };
   const d1 = {
     prepare: () => calls.push('primary.prepare'),
     batch: () => calls.push('primary.batch'),
@@ -33,7 +38,7 @@ describe('D1 through the Sessions API', () => {
     expect(calls).toEqual(['withSession:first-unconstrained']);
   });
 
-  it('starts from the voter\'s bookmark, and ignores a cookie that is not one', () => {
+  it("starts from the voter's bookmark, and ignores a cookie that is not one", () => {
     const bookmark = '00000000-00000005-00000000-00000000000000000000000000000000';
     const good = recordingD1();
     void requestDatabase(good.d1, bookmark).db;
@@ -43,21 +48,50 @@ describe('D1 through the Sessions API', () => {
     expect(bad.calls).toEqual(['withSession:first-unconstrained']);
   });
 
-  it('hands the bookmark over after a login, not after a screen', async () => {
-    const h = harness();
+  it('hands the bookmark over after a renewed identifier, and never on screens that must look the same', async () => {
+    // Real time: VoterGuard's alarm purges by the real clock (see identifier-renewal.test.ts).
+    const start = Math.floor(Date.now() / 60_000) * 60_000;
+    await seedElection(start - 2 * DAY, start + 4 * DAY);
+    const q = capturedQueues();
+    const h = harness(start, q.bindings);
+
     const page = await h.get('/');
     expect(bookmarkOf(page)).toBeNull();
-    const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...(await h.code(await page.text())) });
-    expect(res.status).toBe(303);
-    const cookie = bookmarkOf(res);
+    const login = await h.post('/login', {
+      identifier: DEMO.identifier,
+      password: DEMO.password,
+      ...(await h.code(await page.text())),
+    });
+    expect(login.status).toBe(303);
+    expect(bookmarkOf(login)).toBeNull();
+
+    // Écran 3 answers the same bytes whoever asks: no bookmark, which would tell a write apart.
+    const form = await (await h.get('/identifiant-perdu')).text();
+    const asked = await h.post('/identifiant-perdu', { numic: DEMO.numic, email: DEMO.email, ...(await h.code(form)) });
+    expect(asked.status).toBe(200);
+    expect(bookmarkOf(asked)).toBeNull();
+
+    await q.flush();
+    const link = await (await h.get(pathOf(linkIn((await outbox(h))[0]!)))).text();
+    const ref = /name="ref" value="([^"]+)"/.exec(link)![1]!;
+    const token = /name="token" value="([^"]+)"/.exec(link)![1]!;
+    const renewed = await h.post('/r', { ref, token, password: DEMO.password, ...(await h.code(link)) });
+    expect(renewed.status).toBe(200);
+    const cookie = bookmarkOf(renewed);
     expect(cookie?.[1]).toMatch(/^[0-9a-f]{8}-/);
     expect(cookie?.[0]).toMatch(/HttpOnly/i);
     expect(cookie?.[0]).toMatch(/Secure/i);
     expect(cookie?.[0]).toMatch(/SameSite=Lax/i);
 
-    // The next request, carrying it, reads at least that new; a garbage cookie changes nothing.
-    const again = await h.get('/', { cookie: `${BOOKMARK_COOKIE}=${cookie![1]}` });
-    expect(again.status).toBe(200);
+    // The login right after, carrying it, reads the new identifier; a garbage cookie changes nothing.
+    const identifier = /\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b/.exec(text(await renewed.text()))![1]!;
+    const next = await h.get('/', { cookie: `${BOOKMARK_COOKIE}=${cookie![1]}` });
+    const again = await h.post(
+      '/login',
+      { identifier, password: DEMO.password, ...(await h.code(await next.text())) },
+      { cookie: `${BOOKMARK_COOKIE}=${cookie![1]}` },
+    );
+    expect(again.status).toBe(303);
     expect((await h.get('/', { cookie: `${BOOKMARK_COOKIE}=not-a-bookmark` })).status).toBe(200);
   });
 });

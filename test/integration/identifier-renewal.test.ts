@@ -592,6 +592,8 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
       DB: new Proxy(env.DB, {
         get(t, p) {
           if (p === 'batch') return () => Promise.reject(new Error('D1 down'));
+          // Requests reach D1 through a session (platform/database.ts): it is down too.
+          if (p === 'withSession') return (c?: string) => new Proxy(t.withSession(c) as unknown as D1Database, this);
           const v = Reflect.get(t, p) as unknown;
           return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
         },

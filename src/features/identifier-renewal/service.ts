@@ -215,6 +215,8 @@ export async function completeIdentifierRenewal(
         .where(eq(voters.id, voter.id)),
       auditInsert(s.db, { event: 'identifier-renewal', numicHmac: link.numicHmac, at: now, outcome: 'success' }),
     ]);
+    // The voter logs in with the new identifier next, maybe through a lagging D1 replica.
+    s.readYourWrites();
   } catch (err) {
     // The renewal did not happen: forget it in the object, or the voter would be kept from
     // renewing the password for nothing. The link stays used; the voter asks for a new one.
