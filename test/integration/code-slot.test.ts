@@ -36,6 +36,15 @@ describe('login screen rendered once, a fresh code per load', () => {
     expect(text(await (await h.get('/')).text())).toContain('Fermeture du vote dans 3 Jour(s)');
   });
 
+  it('gives every load the clock its script counts from (data-now), not the render time', async () => {
+    const h = harness();
+    const first = /data-now="(\d+)"/.exec(await (await h.get('/')).text())?.[1];
+    h.now += 30_000;
+    const second = /data-now="(\d+)"/.exec(await (await h.get('/')).text())?.[1];
+    expect(first).toBe(String(h.now - 30_000));
+    expect(second).toBe(String(h.now));
+  });
+
   it('renders a key once per minute', async () => {
     let renders = 0;
     const render = (slot: string) => ((renders += 1), `<p data-id="${slot}">${slot}</p>`);
@@ -44,5 +53,8 @@ describe('login screen rendered once, a fresh code per load', () => {
     expect(renders).toBe(1);
     await withCode('k', 'CCC', 60_000, render);
     expect(renders).toBe(2);
+    const withNow = (slot: string) => `<p data-now="120000">${slot}</p>`;
+    expect(await withCode('n', 'DDD', 120_000, withNow)).toBe('<p data-now="120000">DDD</p>');
+    expect(await withCode('n', 'EEE', 150_000, withNow)).toBe('<p data-now="150000">EEE</p>');
   });
 });
