@@ -78,8 +78,15 @@ function wrapD1(db, scope, route = { next: () => ({ primary: true }) }) {
       if (prop === 'prepare') return (sql) => wrapStatement(value.call(target, sql), sql, scope, route);
       if (prop === 'batch') {
         return (stmts) => {
-          countD1(scope, stmts.map((s) => proxySql.get(s) ?? s.statement ?? ''), route.next());
-          return value.call(target, stmts.map((s) => realStatement.get(s) ?? s));
+          countD1(
+            scope,
+            stmts.map((s) => proxySql.get(s) ?? s.statement ?? ''),
+            route.next(),
+          );
+          return value.call(
+            target,
+            stmts.map((s) => realStatement.get(s) ?? s),
+          );
         };
       }
       if (prop === 'exec') {
@@ -124,7 +131,7 @@ function wrapGuard(ns) {
       if (prop === 'get' || prop === 'getByName') {
         return (idOrName, ...rest) => {
           const stub = value.call(target, idOrName, ...rest);
-          const name = typeof idOrName === 'string' ? idOrName : names.get(idOrName) ?? '';
+          const name = typeof idOrName === 'string' ? idOrName : (names.get(idOrName) ?? '');
           const kind = name.startsWith('voter:') ? 'voter' : name.startsWith('shard:') ? 'shard' : 'other';
           return wrapStub(stub, kind, name);
         };
@@ -220,10 +227,16 @@ async function benchTools(url, request, ctx) {
   if (url.pathname === '/__bench/pbkdf2') {
     // The cost of one password check as the app does it (PBKDF2-SHA256, 100 000 iterations).
     const n = Number(url.searchParams.get('n') ?? 10);
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('Vote-2022-Bench'), 'PBKDF2', false, ['deriveBits']);
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('Vote-2022-Bench'), 'PBKDF2', false, [
+      'deriveBits',
+    ]);
     const started = performance.now();
     for (let i = 0; i < n; i++) {
-      await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 100_000 }, key, 256);
+      await crypto.subtle.deriveBits(
+        { name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 100_000 },
+        key,
+        256,
+      );
     }
     return Response.json({ n, wallMs: performance.now() - started });
   }
@@ -233,7 +246,11 @@ async function benchTools(url, request, ctx) {
     const { requests, n } = await request.json();
     for (let i = 0; i < n; i++) {
       const r = requests[i % requests.length];
-      const res = await app.fetch(new Request(url.origin + r.path, { method: r.method, headers: r.headers, body: r.body }), wrapEnv(benchEnv, 'request'), ctx);
+      const res = await app.fetch(
+        new Request(url.origin + r.path, { method: r.method, headers: r.headers, body: r.body }),
+        wrapEnv(benchEnv, 'request'),
+        ctx,
+      );
       await res.arrayBuffer();
       counters.requests++;
     }
@@ -249,7 +266,9 @@ async function benchTools(url, request, ctx) {
     const c = Number(url.searchParams.get('c') ?? 1);
     const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     for (let i = 0; i < n; i += c) {
-      await Promise.all(Array.from({ length: Math.min(c, n - i) }, (_, j) => op(benchEnv, `${run}-${i + j}`, Date.now())));
+      await Promise.all(
+        Array.from({ length: Math.min(c, n - i) }, (_, j) => op(benchEnv, `${run}-${i + j}`, Date.now())),
+      );
     }
     return Response.json({ n });
   }
@@ -259,9 +278,12 @@ let benchEnv;
 
 /** One storage operation each, shaped like the app's own (same tables, same methods). */
 const UNIT_OPS = {
-  d1Read: (env, k) => env.DB.withSession('first-unconstrained').prepare('SELECT * FROM voters WHERE identifier_hmac = ?').bind(k).first(),
+  d1Read: (env, k) =>
+    env.DB.withSession('first-unconstrained').prepare('SELECT * FROM voters WHERE identifier_hmac = ?').bind(k).first(),
   d1Write: (env, k, now) =>
-    env.DB.prepare("INSERT INTO audit_events (event, numic_hmac, at, outcome) VALUES ('bench', ?, ?, 'bench')").bind(k, now).run(),
+    env.DB.prepare("INSERT INTO audit_events (event, numic_hmac, at, outcome) VALUES ('bench', ?, ?, 'bench')")
+      .bind(k, now)
+      .run(),
   kvGet: (env, k) => env.TOKENS.get(`bench:${k}`),
   kvPut: (env, k) => env.TOKENS.put(`bench:${k}`, '{"voterId":1,"generation":0}', { expirationTtl: 120 }),
   // A message of no kind the consumer knows: acknowledged without work.
@@ -275,7 +297,7 @@ const guard = (env, name) => env.VOTER_GUARD.get(env.VOTER_GUARD.idFromName(name
 export default {
   async fetch(request, env, ctx) {
     // A substring test, not a URL parse: this runs on every measured request.
-    if (request.url.includes('/__bench/')) return (benchEnv = env), benchTools(new URL(request.url), request, ctx);
+    if (request.url.includes('/__bench/')) return ((benchEnv = env), benchTools(new URL(request.url), request, ctx));
     counters.requests++;
     return app.fetch(request, wrapEnv(env, 'request'), ctx);
   },

@@ -45,13 +45,25 @@ try {
   const pending = new Map();
   ws.on('message', (data) => {
     const msg = JSON.parse(data);
-    if (msg.id && pending.has(msg.id)) pending.get(msg.id)(msg.result), pending.delete(msg.id);
+    if (msg.id && pending.has(msg.id)) {
+      pending.get(msg.id)(msg.result);
+      pending.delete(msg.id);
+    }
   });
-  const send = (method, params = {}) => new Promise((r) => (pending.set(++id, r), ws.send(JSON.stringify({ id, method, params }))));
+  const send = (method, params = {}) =>
+    new Promise((r) => (pending.set(++id, r), ws.send(JSON.stringify({ id, method, params }))));
 
-  const items = async (n) => (route.prepare ? Promise.all(Array.from({ length: n }, () => route.prepare(ctx))) : undefined);
+  const items = async (n) =>
+    route.prepare ? Promise.all(Array.from({ length: n }, () => route.prepare(ctx))) : undefined;
   // Warm the isolate (JIT, caches) before recording.
-  await measure({ url: app.url, route, items: await items(route.prepare ? 150 : 0), cycle: Boolean(route.reusable), connections: 10, duration: 1 });
+  await measure({
+    url: app.url,
+    route,
+    items: await items(route.prepare ? 150 : 0),
+    cycle: Boolean(route.reusable),
+    connections: 10,
+    duration: 1,
+  });
   // --replay=N: N requests one after the other inside the isolate (no HTTP, no concurrency).
   const replay = Number(args.replay ?? 0);
   const loadItems = await items(route.prepare ? (route.reusable ? 20 : replay || Math.round(seconds * 80)) : 0);
@@ -64,7 +76,14 @@ try {
     await fetch(`${app.url}/__bench/loop`, { method: 'POST', body: JSON.stringify({ requests, n: replay }) });
     run = { requests: replay, rps: 0, errors: 0 };
   } else {
-    run = await measure({ url: app.url, route, items: loadItems, cycle: Boolean(route.reusable), connections: 10, duration: seconds });
+    run = await measure({
+      url: app.url,
+      route,
+      items: loadItems,
+      cycle: Boolean(route.reusable),
+      connections: 10,
+      duration: seconds,
+    });
   }
   const { profile } = await send('Profiler.stop');
   ws.close();
@@ -92,9 +111,13 @@ function report(profile, run) {
     self.set(key, (self.get(key) ?? 0) + dt);
   });
   console.log(`${route.name}: ${run.requests} requests, ${run.rps.toFixed(0)} req/s, ${run.errors} errors`);
-  console.log(`isolate busy ${total.toFixed(0)} ms = ${(total / run.requests).toFixed(3)} ms/request (idle ${idle.toFixed(0)} ms)`);
+  console.log(
+    `isolate busy ${total.toFixed(0)} ms = ${(total / run.requests).toFixed(3)} ms/request (idle ${idle.toFixed(0)} ms)`,
+  );
   console.log('self ms/request  share  function');
   for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    console.log(`${(ms / run.requests).toFixed(4).padStart(15)}  ${((ms / total) * 100).toFixed(1).padStart(4)} %  ${key}`);
+    console.log(
+      `${(ms / run.requests).toFixed(4).padStart(15)}  ${((ms / total) * 100).toFixed(1).padStart(4)} %  ${key}`,
+    );
   }
 }

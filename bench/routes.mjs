@@ -86,27 +86,34 @@ export const routes = [
     request: () => ({ method: 'GET', path: LOST_IDENTIFIER }),
   },
   {
+    name: 'GET /r/:ref/:token (Écran 5, renewal link)',
+    expect: 200,
+    targets: SCREEN,
+    probe: LOST_IDENTIFIER,
+    // Opening a link changes nothing (mail scanners prefetch): a few links, opened many times.
+    // Before the POST route, so /_dev/outbox is still short when the links are read from it.
+    reusable: true,
+    prepare: async (ctx) => ({
+      path: await ctx.renewalLink({ requestPath: LOST_IDENTIFIER, form: lostIdentifierForm }),
+    }),
+    request: ({ path }) => ({ method: 'GET', path }),
+  },
+  {
     name: 'POST /identifiant-perdu (renewal request)',
     expect: 200,
     targets: { d1Trips: 5, errors: 0 },
     probe: LOST_IDENTIFIER,
     // 3 e-mails per NUMIC per hour at most: 2 per voter keeps every answer the Écran 3.
-    prepare: async (ctx) => ({ voter: ctx.voter('renewal-request', 2), code: await ctx.code(LOST_IDENTIFIER), ip: ctx.address() }),
+    prepare: async (ctx) => ({
+      voter: ctx.voter('renewal-request', 2),
+      code: await ctx.code(LOST_IDENTIFIER),
+      ip: ctx.address(),
+    }),
     request: ({ voter, code, ip }) => ({
       method: 'POST',
       path: LOST_IDENTIFIER,
       headers: { 'cf-connecting-ip': ip },
       form: lostIdentifierForm(voter, code),
     }),
-  },
-  {
-    name: 'GET /renouvellement/identifiant/:token (Écran 5)',
-    expect: 200,
-    targets: SCREEN,
-    probe: LOST_IDENTIFIER,
-    // Opening a link changes nothing (mail scanners prefetch): a few links, opened many times.
-    reusable: true,
-    prepare: async (ctx) => ({ path: await ctx.renewalLink({ requestPath: LOST_IDENTIFIER, form: lostIdentifierForm }) }),
-    request: ({ path }) => ({ method: 'GET', path }),
   },
 ];

@@ -3,6 +3,7 @@
  * one): pages and their security codes, voters, client addresses, renewal links.
  */
 import { createDecipheriv, createHash } from 'node:crypto';
+import { URLSearchParams } from 'node:url';
 import { SECRETS } from './server.mjs';
 
 const CAPTCHA_ID = /name="captchaId"\s+value="([A-Za-z0-9_-]+)"/;
@@ -109,7 +110,10 @@ export function createContext({ url, voters }) {
       for (let attempt = 0; attempt < 50; attempt++) {
         const outbox = JSON.parse((await ctx.get('/_dev/outbox')).text);
         const message = outbox.reverse().find((m) => m.channel === 'email' && m.to === voter.email);
-        const line = message?.text.split('\n').map((l) => l.trim()).find((l) => /^https?:\/\/\S+$/.test(l));
+        const line = message?.text
+          .split('\n')
+          .map((l) => l.trim())
+          .find((l) => /^https?:\/\/\S+$/.test(l));
         if (line) return new URL(line).pathname;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -120,7 +124,8 @@ export function createContext({ url, voters }) {
   function take(n) {
     const start = nextVoter;
     nextVoter += n;
-    if (nextVoter > voters.length) throw new Error(`bench roll exhausted (${voters.length} voters): raise BENCH_VOTERS`);
+    if (nextVoter > voters.length)
+      throw new Error(`bench roll exhausted (${voters.length} voters): raise BENCH_VOTERS`);
     return start;
   }
 

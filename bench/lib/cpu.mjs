@@ -24,7 +24,7 @@ function stat(pid) {
 /** Pids of the workerd processes this Node process spawned (Miniflare's children). */
 export function workerdChildren() {
   const out = [];
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync('/proc');
   } catch {

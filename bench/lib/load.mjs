@@ -2,6 +2,7 @@
  * One measured run with autocannon: a fixed number of connections for a fixed time, every
  * response's status checked against the route's expectation.
  */
+import { URLSearchParams } from 'node:url';
 import autocannon from 'autocannon';
 
 /** A route's request as autocannon wants it (form bodies encoded, same-origin Origin). */

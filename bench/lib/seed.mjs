@@ -12,9 +12,27 @@ const DAY = 86_400_000;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export const DEMO_VOTERS = [
-  { numic: '00123456', email: 'electeur@example.org', phone: '+33600000001', identifier: 'ABCD-EFGH-JKMN', password: 'Vote-2022-Demo' },
-  { numic: '00654321', email: 'second@example.org', phone: '+33600000002', identifier: 'PQRS-TVWX-YZ23', password: 'Vote-2022-Bis' },
-  { numic: '00111111', email: 'troisieme@example.org', phone: '+33600000003', identifier: 'WXYZ-2345-6789', password: 'Vote-2022-Ter' },
+  {
+    numic: '00123456',
+    email: 'electeur@example.org',
+    phone: '+33600000001',
+    identifier: 'ABCD-EFGH-JKMN',
+    password: 'Vote-2022-Demo',
+  },
+  {
+    numic: '00654321',
+    email: 'second@example.org',
+    phone: '+33600000002',
+    identifier: 'PQRS-TVWX-YZ23',
+    password: 'Vote-2022-Bis',
+  },
+  {
+    numic: '00111111',
+    email: 'troisieme@example.org',
+    phone: '+33600000003',
+    identifier: 'WXYZ-2345-6789',
+    password: 'Vote-2022-Ter',
+  },
 ];
 
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
@@ -64,10 +82,23 @@ export async function seed(mf, { benchVoters }) {
   );
   for (let i = 0; i < rows.length; i += 500) {
     await db.batch(
-      rows.slice(i, i + 500).map((v) =>
-        insert.bind(v.numic, v.email, v.phone, hmacHex(SECRETS.IDENTIFIER_HMAC_KEY, canonical(v.identifier)), v.hash, now - 30 * DAY, now - 30 * DAY),
-      ),
+      rows
+        .slice(i, i + 500)
+        .map((v) =>
+          insert.bind(
+            v.numic,
+            v.email,
+            v.phone,
+            hmacHex(SECRETS.IDENTIFIER_HMAC_KEY, canonical(v.identifier)),
+            v.hash,
+            now - 30 * DAY,
+            now - 30 * DAY,
+          ),
+        ),
     );
   }
-  return rows.map(({ hash, ...v }) => v);
+  return rows.map((v) => {
+    const { hash, ...voter } = v; // eslint-disable-line @typescript-eslint/no-unused-vars
+    return voter;
+  });
 }

@@ -5,17 +5,27 @@
  * ports chosen by the system.
  */
 import { readFile, readdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { workerdChildren } from './cpu.mjs';
 
-/** The bench's fixed secrets (never used anywhere but this local run). */
-export const SECRETS = {
-  IDENTIFIER_HMAC_KEY: 'bench-identifier-key',
-  NUMIC_HMAC_KEY: 'bench-numic-key',
-  CAPTCHA_KEY: 'bench-captcha-key',
-};
+/**
+ * The bench's fixed secrets (never used anywhere but this local run): one for every name in
+ * src/env.ts's REQUIRED_SECRETS, so a secret added there needs no change here.
+ */
+export const SECRETS = Object.fromEntries(
+  (
+    /REQUIRED_SECRETS\s*=\s*\[([^\]]*)\]/.exec(
+      readFileSync(new URL('../../src/env.ts', import.meta.url), 'utf8'),
+    )?.[1] ?? ''
+  )
+    .split(',')
+    .map((name) => name.trim().replace(/^['"]|['"]$/g, ''))
+    .filter(Boolean)
+    .concat(['IDENTIFIER_HMAC_KEY', 'NUMIC_HMAC_KEY', 'CAPTCHA_KEY'])
+    .map((name) => [name, `bench-${name.toLowerCase().replace(/_/g, '-')}`]),
+);
 
 const COMPAT = { compatibilityDate: '2026-11-01', compatibilityFlags: ['nodejs_compat'] };
 
@@ -54,25 +64,41 @@ export async function startApp({ bundleDir, root, vars, inspectorPort }) {
   const entry = await readFile(new URL('../counting-entry.mjs', import.meta.url), 'utf8');
   const bundle = await readFile(path.join(bundleDir, 'index.js'), 'utf8');
   const assetsDir = path.join(root, 'public');
-  return start({
-    ...COMPAT,
-    modulesRoot: bundleDir,
-    // BENCH_RAW=1 serves the bundle alone (no counters): to check the wrapper costs nothing.
-    modules: [
-      ...(process.env.BENCH_RAW ? [] : [{ type: 'ESModule', path: path.join(bundleDir, '__bench_entry.mjs'), contents: entry }]),
-      { type: 'ESModule', path: path.join(bundleDir, 'index.js'), contents: bundle },
-    ],
-    bindings: { ELECTION_ID: '1', PUBLIC_ORIGIN: 'http://127.0.0.1:8787', DEV_TOOLS: '1', ...SECRETS, ...vars },
-    d1Databases: { DB: 'bench-db' },
-    kvNamespaces: { TOKENS: 'bench-tokens' },
-    durableObjects: { VOTER_GUARD: { className: 'VoterGuard', useSQLite: true } },
-    queueProducers: { AUDIT: { queueName: 'isoloir-audit' }, DELIVERY: { queueName: 'isoloir-delivery' } },
-    queueConsumers: {
-      'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
-      'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
+  return start(
+    {
+      ...COMPAT,
+      modulesRoot: bundleDir,
+      // BENCH_RAW=1 serves the bundle alone (no counters): to check the wrapper costs nothing.
+      modules: [
+        ...(process.env.BENCH_RAW
+          ? []
+          : [{ type: 'ESModule', path: path.join(bundleDir, '__bench_entry.mjs'), contents: entry }]),
+        { type: 'ESModule', path: path.join(bundleDir, 'index.js'), contents: bundle },
+      ],
+      bindings: { ELECTION_ID: '1', PUBLIC_ORIGIN: 'http://127.0.0.1:8787', DEV_TOOLS: '1', ...SECRETS, ...vars },
+      d1Databases: { DB: 'bench-db' },
+      kvNamespaces: { TOKENS: 'bench-tokens' },
+      durableObjects: { VOTER_GUARD: { className: 'VoterGuard', useSQLite: true } },
+      queueProducers: { AUDIT: { queueName: 'isoloir-audit' }, DELIVERY: { queueName: 'isoloir-delivery' } },
+      queueConsumers: {
+        'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
+        'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
+      },
+      ...(existsSync(assetsDir) && !process.env.BENCH_NO_ASSETS
+        ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: { has_user_worker: true } } }
+        : {}),
     },
-    ...(existsSync(assetsDir) && !process.env.BENCH_NO_ASSETS ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: { has_user_worker: true } } } : {}),
-  }, inspectorPort ? { inspectorPort } : {});
+    {
+      ...(inspectorPort ? { inspectorPort } : {}),
+      // The app's own log lines (one per delivered message…) would bury the table: only its
+      // warnings and errors are shown.
+      // (The unit cost of a queue send uses messages of no known kind, which the app drops.)
+      handleStructuredLogs: ({ level, message }) => {
+        if (/message of unknown kind/.test(message)) return;
+        if (level === 'error' || level === 'warn') console.error(`[app ${level}] ${message}`);
+      },
+    },
+  );
 }
 
 /** Applies `migrations/*.sql` in order, statement by statement (drizzle's breakpoints). */
