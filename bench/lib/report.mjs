@@ -12,7 +12,7 @@ const median = (xs) => {
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
 // VoterGuard methods that only read: a write costs the simulator a SQLite commit more.
-const DO_READS = new Set(['loginCheck', 'linkState', 'isNonceUsed', 'renewedAt']);
+const DO_READS = new Set(['loginCheck', 'linkState', 'link', 'isNonceUsed', 'renewedAt']);
 
 /**
  * CPU the local simulators (D1, KV, queues, Durable Objects — all inside the app's workerd
