@@ -13,6 +13,7 @@
  * - a batch is one round trip carrying several statements.
  */
 import app, * as bundle from './index.js';
+import { pbkdf2, unitCost } from './__bench_tools.mjs';
 
 const zero = () => ({
   requests: 0,
@@ -217,29 +218,14 @@ function wrapEnv(env, scope) {
 
 export const VoterGuard = bundle.VoterGuard;
 
-/** Bench tools: counters (read, and reset with ?reset) and a PBKDF2 reference cost. */
+/** Bench tools: counters (read, and reset with ?reset), the replay, and the reference costs. */
 async function benchTools(url, request, ctx) {
   if (url.pathname === '/__bench/counters') {
     const body = JSON.stringify(counters);
     if (url.searchParams.has('reset')) counters = zero();
     return new Response(body, { headers: { 'content-type': 'application/json' } });
   }
-  if (url.pathname === '/__bench/pbkdf2') {
-    // The cost of one password check as the app does it (PBKDF2-SHA256, 100 000 iterations).
-    const n = Number(url.searchParams.get('n') ?? 10);
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('Vote-2022-Bench'), 'PBKDF2', false, [
-      'deriveBits',
-    ]);
-    const started = performance.now();
-    for (let i = 0; i < n; i++) {
-      await crypto.subtle.deriveBits(
-        { name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 100_000 },
-        key,
-        256,
-      );
-    }
-    return Response.json({ n, wallMs: performance.now() - started });
-  }
+  if (url.pathname === '/__bench/pbkdf2') return pbkdf2(Number(url.searchParams.get('n') ?? 10));
   if (url.pathname === '/__bench/loop') {
     // The app's own CPU for a route without HTTP: replays prepared requests one after the
     // other inside this request, straight into the app's fetch handler.
@@ -256,43 +242,10 @@ async function benchTools(url, request, ctx) {
     }
     return Response.json({ n });
   }
-  if (url.pathname === '/__bench/unit') {
-    // CPU of one storage operation as the local simulators serve it: the bench subtracts
-    // these from a route's CPU to estimate the Worker's own. Sequential, one request.
-    const n = Number(url.searchParams.get('n') ?? 100);
-    const op = UNIT_OPS[url.searchParams.get('op')];
-    if (!op) return new Response('unknown op', { status: 400 });
-    // c operations at a time: under load the runtime amortizes its wake-ups over several.
-    const c = Number(url.searchParams.get('c') ?? 1);
-    const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    for (let i = 0; i < n; i += c) {
-      await Promise.all(
-        Array.from({ length: Math.min(c, n - i) }, (_, j) => op(benchEnv, `${run}-${i + j}`, Date.now())),
-      );
-    }
-    return Response.json({ n });
-  }
+  if (url.pathname === '/__bench/unit') return unitCost(benchEnv, url.searchParams);
   return new Response('not found', { status: 404 });
 }
 let benchEnv;
-
-/** One storage operation each, shaped like the app's own (same tables, same methods). */
-const UNIT_OPS = {
-  d1Read: (env, k) =>
-    env.DB.withSession('first-unconstrained').prepare('SELECT * FROM voters WHERE identifier_hmac = ?').bind(k).first(),
-  d1Write: (env, k, now) =>
-    env.DB.prepare("INSERT INTO audit_events (event, numic_hmac, at, outcome) VALUES ('bench', ?, ?, 'bench')")
-      .bind(k, now)
-      .run(),
-  kvGet: (env, k) => env.TOKENS.get(`bench:${k}`),
-  kvPut: (env, k) => env.TOKENS.put(`bench:${k}`, '{"voterId":1,"generation":0}', { expirationTtl: 120 }),
-  // A message of no kind the consumer knows: acknowledged without work.
-  queueSend: (env) => env.AUDIT.send({ kind: 'bench' }),
-  doRead: (env, k, now) => guard(env, 'shard:bench-warm').loginCheck('bench', now),
-  doWrite: (env, k, now) => guard(env, 'shard:bench-warm').consumeNonce(k, now + 60_000, now),
-  doFresh: (env, k, now) => guard(env, `shard:bench-${k}`).consumeNonce(k, now + 60_000, now),
-};
-const guard = (env, name) => env.VOTER_GUARD.get(env.VOTER_GUARD.idFromName(name));
 
 export default {
   async fetch(request, env, ctx) {

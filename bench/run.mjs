@@ -21,6 +21,7 @@ import { measure, toRequest } from './lib/load.mjs';
 import { renderMarkdown, renderTable, summarize } from './lib/report.mjs';
 import { seed } from './lib/seed.mjs';
 import { applyMigrations, startApp, startBaseline } from './lib/server.mjs';
+import { bareBaseline, calibratePbkdf2, unitCosts } from './lib/calibrate.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
@@ -82,10 +83,10 @@ try {
   const ctx = createContext({ url: app.url, voters });
   log(`app ${app.url} (workerd pid ${app.pid}), baseline ${base.url} (pid ${base.pid}), ${voters.length} voters`);
   await smokeTest(ctx);
-  const bare = await bareBaseline();
-  const pbkdf2 = await calibratePbkdf2();
+  const bare = await bareBaseline({ ...opts, log });
+  const pbkdf2 = await calibratePbkdf2(app, log);
   // Unit costs one at a time (for the sequential replay) and ten at a time (for the loaded runs).
-  const units = { sequential: await unitCosts(1), concurrent: await unitCosts(opts.connections) };
+  const units = { sequential: await unitCosts(app, 1, log), concurrent: await unitCosts(app, opts.connections, log) };
 
   // 3. Each route: warm-up, then rounds of baseline run + app run, back to back.
   const results = [];
@@ -124,66 +125,6 @@ async function smokeTest(ctx) {
   const code = await ctx.code('/');
   const res = await ctx.post('/login', { identifier: 'ABCD-EFGH-JKMN', password: 'Vote-2022-Demo', ...code });
   if (res.status !== 303) throw new Error(`demo login answered ${res.status}, expected 303`);
-}
-
-/** A constant Response without the asset router in front: the runtime's floor. */
-async function bareBaseline() {
-  const bare = await startBaseline();
-  try {
-    const route = { expect: 200, request: () => ({ method: 'GET', path: '/' }) };
-    await measure({ url: bare.url, route, connections: opts.connections, duration: opts.warmup });
-    const before = cpuMs(bare.pid);
-    const run = await measure({
-      url: bare.url,
-      route,
-      connections: opts.connections,
-      duration: Math.min(3, opts.duration),
-    });
-    const cpu = before === null ? null : (cpuMs(bare.pid) - before) / run.requests;
-    log(
-      `bare baseline (no asset router): ${run.rps.toFixed(0)} req/s, p99 ${run.p99} ms, ${cpu?.toFixed(3)} ms CPU/req`,
-    );
-    return { rps: run.rps, p50: run.p50, p99: run.p99, cpuMs: cpu };
-  } finally {
-    await bare.mf.dispose();
-  }
-}
-
-/** CPU cost of one PBKDF2 (100 000 iterations) in this workerd, the floor of a login. */
-async function calibratePbkdf2() {
-  const n = 50; // ~0.6 s: the CPU counters tick every 10 ms
-  await fetch(`${app.url}/__bench/pbkdf2?n=2`);
-  const before = cpuMs(app.pid);
-  const started = performance.now();
-  await fetch(`${app.url}/__bench/pbkdf2?n=${n}`);
-  const wall = (performance.now() - started) / n;
-  const cpu = before === null ? null : (cpuMs(app.pid) - before) / n;
-  log(`one PBKDF2: ${cpu?.toFixed(1)} ms CPU, ${wall.toFixed(1)} ms wall`);
-  return { cpuMs: cpu, wallMs: wall };
-}
-
-/**
- * CPU of one storage operation in the local simulators (the app's workerd process), so the
- * report can tell the Worker's own CPU from theirs. Sequential calls inside one request.
- */
-async function unitCosts(c) {
-  const units = {};
-  for (const op of ['d1Read', 'd1Write', 'kvGet', 'kvPut', 'queueSend', 'doRead', 'doWrite', 'doFresh']) {
-    const n = 300;
-    await fetch(`${app.url}/__bench/unit?op=${op}&n=20&c=${c}`);
-    const before = cpuMs(app.pid);
-    const res = await fetch(`${app.url}/__bench/unit?op=${op}&n=${n}&c=${c}`);
-    if (!res.ok) throw new Error(`unit cost ${op}: ${res.status} ${await res.text()}`);
-    if (op === 'queueSend') await sleep(1500); // the consumer's share comes after the batch timeout
-    units[op] = before === null ? null : (cpuMs(app.pid) - before) / n;
-  }
-  if (Object.values(units).some((u) => u === null)) return null;
-  log(
-    `simulator CPU per operation, ${c} at a time (ms): ${Object.entries(units)
-      .map(([k, v]) => `${k} ${v.toFixed(3)}`)
-      .join(', ')}`,
-  );
-  return units;
 }
 
 async function counters(reset = false) {

@@ -62,17 +62,16 @@ export function startBaseline({ assetsDir } = {}) {
  */
 export async function startApp({ bundleDir, root, vars, inspectorPort }) {
   const entry = await readFile(new URL('../counting-entry.mjs', import.meta.url), 'utf8');
+  const tools = await readFile(new URL('../tools-entry.mjs', import.meta.url), 'utf8');
   const bundle = await readFile(path.join(bundleDir, 'index.js'), 'utf8');
   const assetsDir = path.join(root, 'public');
   return start(
     {
       ...COMPAT,
       modulesRoot: bundleDir,
-      // BENCH_RAW=1 serves the bundle alone (no counters): to check the wrapper costs nothing.
       modules: [
-        ...(process.env.BENCH_RAW
-          ? []
-          : [{ type: 'ESModule', path: path.join(bundleDir, '__bench_entry.mjs'), contents: entry }]),
+        { type: 'ESModule', path: path.join(bundleDir, '__bench_entry.mjs'), contents: entry },
+        { type: 'ESModule', path: path.join(bundleDir, '__bench_tools.mjs'), contents: tools },
         { type: 'ESModule', path: path.join(bundleDir, 'index.js'), contents: bundle },
       ],
       bindings: { ELECTION_ID: '1', PUBLIC_ORIGIN: 'http://127.0.0.1:8787', DEV_TOOLS: '1', ...SECRETS, ...vars },

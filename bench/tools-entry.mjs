@@ -1,0 +1,55 @@
+/**
+ * Bench-only module beside counting-entry.mjs: the reference costs the report needs to tell
+ * the Worker's own CPU from the rest — one PBKDF2 as the app runs it, and one storage
+ * operation of each kind as the local simulators serve it.
+ */
+
+/** `n` PBKDF2-SHA256 of 100 000 iterations, as the app checks a password. */
+export async function pbkdf2(n) {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('Vote-2022-Bench'), 'PBKDF2', false, [
+    'deriveBits',
+  ]);
+  for (let i = 0; i < n; i++) {
+    await crypto.subtle.deriveBits(
+      { name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 100_000 },
+      key,
+      256,
+    );
+  }
+  return Response.json({ n });
+}
+
+const guard = (env, name) => env.VOTER_GUARD.get(env.VOTER_GUARD.idFromName(name));
+
+/** One storage operation each, shaped like the app's own (same tables, same methods). */
+const UNIT_OPS = {
+  d1Read: (env, k) =>
+    env.DB.withSession('first-unconstrained').prepare('SELECT * FROM voters WHERE identifier_hmac = ?').bind(k).first(),
+  d1Write: (env, k, now) =>
+    env.DB.prepare("INSERT INTO audit_events (event, numic_hmac, at, outcome) VALUES ('bench', ?, ?, 'bench')")
+      .bind(k, now)
+      .run(),
+  kvGet: (env, k) => env.TOKENS.get(`bench:${k}`),
+  kvPut: (env, k) => env.TOKENS.put(`bench:${k}`, '{"voterId":1,"generation":0}', { expirationTtl: 120 }),
+  // A message of no kind the consumer knows: acknowledged without work.
+  queueSend: (env) => env.AUDIT.send({ kind: 'bench' }),
+  doRead: (env, k, now) => guard(env, 'shard:bench-warm').loginCheck('bench', now),
+  doWrite: (env, k, now) => guard(env, 'shard:bench-warm').consumeNonce(k, now + 60_000, now),
+  doFresh: (env, k, now) => guard(env, `shard:bench-${k}`).consumeNonce(k, now + 60_000, now),
+};
+
+/**
+ * `n` operations `op`, `c` at a time (under load the runtime amortizes its wake-ups over
+ * several): the bench reads the process's CPU around this request.
+ */
+export async function unitCost(env, params) {
+  const n = Number(params.get('n') ?? 100);
+  const c = Number(params.get('c') ?? 1);
+  const op = UNIT_OPS[params.get('op')];
+  if (!op) return new Response('unknown op', { status: 400 });
+  const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  for (let i = 0; i < n; i += c) {
+    await Promise.all(Array.from({ length: Math.min(c, n - i) }, (_, j) => op(env, `${run}-${i + j}`, Date.now())));
+  }
+  return Response.json({ n });
+}
