@@ -4,7 +4,7 @@
  */
 import type { Election } from '../db/schema';
 import type { Clock } from './clock';
-import { requestDatabase, type Database } from './database';
+import { database, requestDatabase, type Database } from './database';
 import { currentElection } from './election';
 import type { PasswordHasher } from './passwords';
 import { SessionStore } from './sessions';
@@ -22,6 +22,8 @@ export interface Services {
   hasher: PasswordHasher;
   db: Database;
   voters: VoterStore;
+  /** The voter store read from the D1 primary, for the rare read a replica may not answer yet. */
+  primaryVoters(): VoterStore;
   sessions: SessionStore;
   election(): Promise<Election>;
   /**
@@ -51,6 +53,7 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: str
     get voters() {
       return (voters ??= voterStore(lazyDb()));
     },
+    primaryVoters: () => voterStore(database(env.DB.withSession('first-primary'))),
     sessions: new SessionStore(env.TOKENS),
     election: () => currentElection(lazyDb, env.ELECTION_ID, deps.clock()),
     readYourWrites: () => d1.keep(),

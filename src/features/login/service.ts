@@ -45,8 +45,8 @@ export async function attemptLogin(s: Services, req: LoginRequest): Promise<Logi
 
   const canonical = normalizeIdentifier(req.identifier) ?? req.identifier;
   const identifierHmac = await hmacHex(s.env.IDENTIFIER_HMAC_KEY, canonical);
-  const voter = await s.voters.byIdentifierHmac(identifierHmac);
-  const numicHmac = voter ? await hmacHex(s.env.NUMIC_HMAC_KEY, voter.numic) : null;
+  const found = await s.voters.byIdentifierHmac(identifierHmac);
+  const numicHmac = found ? await hmacHex(s.env.NUMIC_HMAC_KEY, found.numic) : null;
   // Unknown identifiers are throttled exactly like known ones, in a shard object.
   const guard = numicHmac
     ? { stub: voterGuard(s.env, numicHmac), subject: 'account' }
@@ -57,6 +57,12 @@ export async function attemptLogin(s: Services, req: LoginRequest): Promise<Logi
     await queueAudit(s.env.AUDIT, { event: 'login', numicHmac, at: now, outcome: 'throttled' });
     return { kind: 'throttled', retryAfterMs: verdict.retryAfterMs };
   }
+
+  // The row came from a read replica. When the voter's object knows of a renewal the replica
+  // has not seen yet, the primary answers instead: an old password or identifier must stop
+  // working at once, wherever the voter is (one more read, only just after a renewal).
+  const stale = found && verdict.credentialsRenewedAt !== null && verdict.credentialsRenewedAt > found.updatedAt;
+  const voter = stale ? await s.primaryVoters().byIdentifierHmac(identifierHmac) : found;
 
   const valid = await s.hasher.verify(req.password, voter?.passwordHash ?? null);
   const success = valid && voter !== undefined;

@@ -101,9 +101,18 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
   }
 
   // ---------------------------------------------------------------- login throttling
-  /** May `subject` attempt a login at `now`? Changes nothing. */
-  loginCheck(subject: string, now: number): Verdict {
-    return loginVerdict(this.read<number[]>(`login:${subject}`, now) ?? [], now);
+  /**
+   * May `subject` attempt a login at `now`? Changes nothing. Also says when this voter's
+   * credentials were last renewed (within the cooling-off memory): the login compares it with
+   * the voter row a read replica gave, and asks the primary when the replica is behind.
+   */
+  loginCheck(subject: string, now: number): Verdict & { credentialsRenewedAt: number | null } {
+    const renewed = [this.read<number>('renewed:identifier', now), this.read<number>('renewed:password', now)];
+    const known = renewed.filter((t): t is number => t !== undefined);
+    return {
+      ...loginVerdict(this.read<number[]>(`login:${subject}`, now) ?? [], now),
+      credentialsRenewedAt: known.length > 0 ? Math.max(...known) : null,
+    };
   }
 
   /** Records the outcome of a login attempt: a success clears the failures. */
