@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import { getCookie, setCookie } from 'hono/cookie';
 import { languageDetector } from 'hono/language';
 import { REQUIRED_SECRETS, type AppEnv } from './env';
 import { captchaRoutes } from './features/captcha/routes';
@@ -45,8 +46,9 @@ export function createApp(deps: Partial<AppDeps> = {}) {
       order: ['querystring', 'cookie', 'header'],
       lookupQueryString: 'lang',
       lookupCookie: 'lang',
-      caches: ['cookie'],
-      cookieOptions: { path: '/', sameSite: 'Lax', secure: true, httpOnly: true, maxAge: 31_536_000 },
+      // The cookie remembers a choice the voter made (the FR/EN switch, `?lang=`), set below;
+      // caching whatever was detected would send a Set-Cookie with every response.
+      caches: false,
       supportedLanguages: ['fr', 'en'],
       fallbackLanguage: 'fr',
     }),
@@ -56,6 +58,10 @@ export function createApp(deps: Partial<AppDeps> = {}) {
     const locale = isLocale(language) ? language : 'fr';
     c.set('locale', locale);
     c.set('t', translator(locale));
+    const chosen = c.req.query('lang');
+    if (isLocale(chosen) && getCookie(c, 'lang') !== chosen) {
+      setCookie(c, 'lang', chosen, { path: '/', sameSite: 'Lax', secure: true, httpOnly: true, maxAge: 31_536_000 });
+    }
     const missing = REQUIRED_SECRETS.filter((name) => !c.env[name]);
     if (missing.length > 0) {
       // Names only, never values.

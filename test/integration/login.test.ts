@@ -250,6 +250,18 @@ describe('platform hygiene', () => {
     expect(bare.status).toBe(403);
   });
 
+  it('remembers a language the voter chose, and only that', async () => {
+    const h = harness();
+    const detected = await h.get('/', { 'accept-language': 'en-US,en;q=0.9' });
+    expect(await detected.text()).toContain('<html lang="en">');
+    expect(detected.headers.get('set-cookie') ?? '').not.toContain('lang=');
+    const chosen = await h.get('/?lang=en');
+    expect(chosen.headers.get('set-cookie')).toMatch(/^lang=en;.*HttpOnly.*Secure/);
+    const kept = await h.get('/', { cookie: 'lang=en', 'accept-language': 'fr-FR' });
+    expect(await kept.text()).toContain('<html lang="en">');
+    expect(kept.headers.get('set-cookie') ?? '').not.toContain('lang=');
+  });
+
   it('sends the security headers', async () => {
     const res = await harness().get('/');
     const csp = res.headers.get('content-security-policy')!;
