@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'public/js/', '.wrangler/', 'test-artifacts/', 'src/platform/captcha/audio/clips.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'public/js/',
+      '.wrangler/',
+      'test-artifacts/',
+      'src/platform/captcha/audio/clips.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +28,30 @@ export default tseslint.config(
   {
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'test/e2e/**/*.mjs', '*.mjs'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', URL: 'readonly', AbortSignal: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', navigator: 'readonly', document: 'readonly', window: 'readonly', performance: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', Response: 'readonly', Request: 'readonly', crypto: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', structuredClone: 'readonly', getComputedStyle: 'readonly', OfflineAudioContext: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        AbortSignal: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        navigator: 'readonly',
+        document: 'readonly',
+        window: 'readonly',
+        performance: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        Response: 'readonly',
+        Request: 'readonly',
+        crypto: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        structuredClone: 'readonly',
+        getComputedStyle: 'readonly',
+        OfflineAudioContext: 'readonly',
+      },
     },
   },
 );

@@ -11,6 +11,8 @@ const count = (label) => Number(new RegExp(`ℹ ${label} (\\d+)`).exec(log)?.[1]
 const passed = v.numPassedTests + count('pass');
 const failed = v.numFailedTests + count('fail');
 const skipped = (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0) + count('skipped');
-console.log(`workerd: ${v.numPassedTests} passed, ${v.numFailedTests} failed; Chromium: ${count('pass')} passed, ${count('fail')} failed`);
+console.log(
+  `workerd: ${v.numPassedTests} passed, ${v.numFailedTests} failed; Chromium: ${count('pass')} passed, ${count('fail')} failed`,
+);
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);

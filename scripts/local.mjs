@@ -53,9 +53,27 @@ function parseVars(text) {
 
 /** The demo voters of SPEC.md. */
 export const DEMO_VOTERS = [
-  { numic: '00123456', email: 'electeur@example.org', phone: '+33600000001', identifier: 'ABCD-EFGH-JKMN', password: 'Vote-2022-Demo' },
-  { numic: '00654321', email: 'second@example.org', phone: '+33600000002', identifier: 'PQRS-TVWX-YZ23', password: 'Vote-2022-Bis' },
-  { numic: '00111111', email: 'troisieme@example.org', phone: '+33600000003', identifier: 'WXYZ-2345-6789', password: 'Vote-2022-Ter' },
+  {
+    numic: '00123456',
+    email: 'electeur@example.org',
+    phone: '+33600000001',
+    identifier: 'ABCD-EFGH-JKMN',
+    password: 'Vote-2022-Demo',
+  },
+  {
+    numic: '00654321',
+    email: 'second@example.org',
+    phone: '+33600000002',
+    identifier: 'PQRS-TVWX-YZ23',
+    password: 'Vote-2022-Bis',
+  },
+  {
+    numic: '00111111',
+    email: 'troisieme@example.org',
+    phone: '+33600000003',
+    identifier: 'WXYZ-2345-6789',
+    password: 'Vote-2022-Ter',
+  },
 ];
 
 const canonical = (identifier) => identifier.toUpperCase().replace(/[^0-9A-Z]/g, '');
@@ -90,7 +108,12 @@ export function demoSql(vars, now = Date.now()) {
 
 /** Runs wrangler (the project's own, on Node 22) and fails loudly. */
 export function wrangler(args, opts = {}) {
-  const res = spawnSync('npx', ['wrangler', ...args], { cwd: ROOT, env: OFFLINE_ENV, stdio: opts.quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  const res = spawnSync('npx', ['wrangler', ...args], {
+    cwd: ROOT,
+    env: OFFLINE_ENV,
+    stdio: opts.quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+  });
   if (res.status !== 0) {
     if (opts.quiet) process.stderr.write(`${res.stdout}\n${res.stderr}\n`);
     throw new Error(`wrangler ${args.join(' ')} failed (${res.status})`);
@@ -121,7 +144,17 @@ export async function startDevServer({ port = 8787, persistTo, stdio = 'inherit'
   const persist = persistTo ? ['--persist-to', persistTo] : [];
   const child = spawn(
     'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--show-interactive-dev-session=false', ...persist],
+    [
+      'wrangler',
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--local',
+      '--show-interactive-dev-session=false',
+      ...persist,
+    ],
     { cwd: ROOT, env: OFFLINE_ENV, stdio, detached: true },
   );
   const url = `http://127.0.0.1:${port}`;

@@ -2,7 +2,14 @@
  * `npm start`: builds the browser scripts, applies the local D1 migrations, loads the demo
  * data (resetting the demo voters' credentials), then serves the portal on 127.0.0.1:8787.
  */
-import { DEMO_VOTERS, buildClient, ensureDevVars, prepareLocalDatabase, startDevServer, stopDevServer } from './local.mjs';
+import {
+  DEMO_VOTERS,
+  buildClient,
+  ensureDevVars,
+  prepareLocalDatabase,
+  startDevServer,
+  stopDevServer,
+} from './local.mjs';
 
 const vars = ensureDevVars();
 buildClient();

@@ -102,7 +102,13 @@ export function createApp(deps: Partial<AppDeps> = {}) {
       // Keeps its own status: the CSRF 403 stays a 403.
       const status = err.status;
       const key: MessageKey =
-        status === 403 ? 'error.forbidden' : status === 413 ? 'error.tooLarge' : status < 500 ? 'error.badRequest' : 'error.internal';
+        status === 403
+          ? 'error.forbidden'
+          : status === 413
+            ? 'error.tooLarge'
+            : status < 500
+              ? 'error.badRequest'
+              : 'error.internal';
       return render(c, key, status);
     }
     console.error(`isoloir: unexpected ${err.name}: ${err.message}`);

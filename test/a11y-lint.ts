@@ -45,7 +45,8 @@ export function lintPage(html: string, { lang }: LintOptions): string[] {
   for (const m of html.matchAll(/\saria-(?:describedby|labelledby)="([^"]+)"/g)) {
     for (const id of m[1]!.split(/\s+/)) if (!seen.has(id)) fail(`aria reference to missing id "${id}"`);
   }
-  for (const m of html.matchAll(/<a\b[^>]*\shref="#([^"]+)"/g)) if (!seen.has(m[1]!)) fail(`link to missing anchor "#${m[1]}"`);
+  for (const m of html.matchAll(/<a\b[^>]*\shref="#([^"]+)"/g))
+    if (!seen.has(m[1]!)) fail(`link to missing anchor "#${m[1]}"`);
 
   // Every form control has a label; required ones say so.
   const labelled = new Set([...html.matchAll(/<label\b[^>]*\sfor="([^"]+)"/g)].map((m) => m[1]!));
@@ -55,17 +56,21 @@ export function lintPage(html: string, { lang }: LintOptions): string[] {
     if (m[1] === 'input' && ['hidden', 'submit', 'button'].includes(type)) continue;
     const id = attr(tag, 'id');
     if (!id || !labelled.has(id)) fail(`${m[1]} "${attr(tag, 'name')}" has no <label for>`);
-    if (/\srequired(="")?[\s/>]/.test(tag) && attr(tag, 'aria-required') !== 'true') fail(`required ${id} not announced`);
-    if (attr(tag, 'aria-invalid') === 'true' && !attr(tag, 'aria-describedby')?.includes(`${id}-error`)) fail(`invalid ${id} not tied to its error`);
+    if (/\srequired(="")?[\s/>]/.test(tag) && attr(tag, 'aria-required') !== 'true')
+      fail(`required ${id} not announced`);
+    if (attr(tag, 'aria-invalid') === 'true' && !attr(tag, 'aria-describedby')?.includes(`${id}-error`))
+      fail(`invalid ${id} not tied to its error`);
     if (m[1] === 'input' && !attr(tag, 'autocomplete')) fail(`input ${id} has no autocomplete`);
   }
   for (const m of html.matchAll(/<img\b[^>]*>/g)) if (attr(m[0], 'alt') === undefined) fail('<img> without alt');
-  for (const m of html.matchAll(/<button\b[^>]*>([\s\S]*?)<\/button>/g)) if (!m[1]!.replace(/<[^>]+>/g, '').trim()) fail('empty button');
+  for (const m of html.matchAll(/<button\b[^>]*>([\s\S]*?)<\/button>/g))
+    if (!m[1]!.replace(/<[^>]+>/g, '').trim()) fail('empty button');
 
   // Every screen: skip link, language switch, the footer a public service owes.
   if (!html.includes('href="#main"') || !seen.has('main')) fail('no skip link to #main');
   const other = lang === 'fr' ? 'en' : 'fr';
   if (!new RegExp(`<a href="[^"]*[?&]lang=${other}"[^>]*hreflang="${other}"`).test(html)) fail('no language switch');
-  for (const href of ['/aide', '/accessibilite', '/mentions-legales']) if (!html.includes(`href="${href}"`)) fail(`no footer link to ${href}`);
+  for (const href of ['/aide', '/accessibilite', '/mentions-legales'])
+    if (!html.includes(`href="${href}"`)) fail(`no footer link to ${href}`);
   return problems;
 }

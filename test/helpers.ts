@@ -24,7 +24,11 @@ export const DEMO = {
   password: 'Vote-2022-Demo',
 };
 
-export async function seedElection(opensAt = T0 - 2 * DAY, closesAt = T0 + 4 * DAY, title = 'Elections législatives 2022') {
+export async function seedElection(
+  opensAt = T0 - 2 * DAY,
+  closesAt = T0 + 4 * DAY,
+  title = 'Elections législatives 2022',
+) {
   await env.DB.prepare(
     `INSERT OR REPLACE INTO elections (id, title, opens_at, closes_at, roll_loaded_at) VALUES (1, ?, ?, ?, ?)`,
   )
@@ -37,7 +41,9 @@ export async function seedVoter(v: Partial<typeof DEMO> & { language?: string } 
   const voter = { ...DEMO, ...v };
   const db = database(env.DB);
   const identifierHmac = await hmacHex(env.IDENTIFIER_HMAC_KEY, normalizeIdentifier(voter.identifier)!);
-  await env.DB.prepare(`DELETE FROM voters WHERE numic = ? OR identifier_hmac = ?`).bind(voter.numic, identifierHmac).run();
+  await env.DB.prepare(`DELETE FROM voters WHERE numic = ? OR identifier_hmac = ?`)
+    .bind(voter.numic, identifierHmac)
+    .run();
   await db.insert(voters).values({
     electionId: 1,
     numic: voter.numic,

@@ -52,7 +52,11 @@ export function capturedQueues(base: Cloudflare.Env = env) {
         if (messages.length === 0) continue;
         const batch = createMessageBatch(name === 'DELIVERY' ? 'isoloir-delivery' : 'isoloir-audit', messages);
         const ctx = createExecutionContext();
-        await (worker.queue as (b: MessageBatch, e: Cloudflare.Env, c: ExecutionContext) => Promise<void>)(batch, env, ctx);
+        await (worker.queue as (b: MessageBatch, e: Cloudflare.Env, c: ExecutionContext) => Promise<void>)(
+          batch,
+          env,
+          ctx,
+        );
         await getQueueResult(batch, ctx);
       }
     },

@@ -60,7 +60,9 @@ async function copy(value: string): Promise<boolean> {
 
 /** Selects the element showing `value`, so that a manual copy takes exactly it. */
 function selectValue(value: string): void {
-  const shown = [...document.querySelectorAll<HTMLElement>('[id], .reference')].find((el) => el.textContent?.trim() === value);
+  const shown = [...document.querySelectorAll<HTMLElement>('[id], .reference')].find(
+    (el) => el.textContent?.trim() === value,
+  );
   const selection = window.getSelection();
   if (!shown || !selection) return;
   const range = document.createRange();

@@ -23,7 +23,15 @@ export function focusErrorSummary(root: Document = document): void {
     const link = (event.target as Element | null)?.closest?.('a[href^="#"]');
     if (!link) return;
     const target = root.getElementById(link.getAttribute('href')!.slice(1));
-    if (!target || !(target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)) return;
+    if (
+      !target ||
+      !(
+        target instanceof HTMLInputElement ||
+        target instanceof HTMLTextAreaElement ||
+        target instanceof HTMLSelectElement
+      )
+    )
+      return;
     event.preventDefault();
     // The label above the field should be visible too.
     (target.closest('.field') ?? target).scrollIntoView({ block: 'start' });

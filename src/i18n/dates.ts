@@ -33,7 +33,11 @@ export function formatParis(ms: number, locale: Locale): string {
   const key = `${locale}${ms}`;
   let text = formatted.get(key);
   if (text === undefined) {
-    const parts = Object.fromEntries(formatter(locale).formatToParts(ms).map((p) => [p.type, p.value]));
+    const parts = Object.fromEntries(
+      formatter(locale)
+        .formatToParts(ms)
+        .map((p) => [p.type, p.value]),
+    );
     text = `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute}`;
     if (formatted.size >= 64) formatted.clear();
     formatted.set(key, text);

@@ -42,7 +42,8 @@ export const en = {
   'captcha.promptAbove': 'Type the 4 digits above',
   'captcha.label': 'Security code',
   'captcha.refresh': 'New code',
-  'captcha.hint': '4 digits, valid for {minutes} minutes. The "New code" button shows another one without erasing what you typed.',
+  'captcha.hint':
+    '4 digits, valid for {minutes} minutes. The "New code" button shows another one without erasing what you typed.',
   'captcha.wrong': 'The security code is wrong. A new code is shown.',
   'captcha.expired': 'The security code has expired. A new code is shown.',
   'captcha.used': 'This security code has already been used. A new code is shown.',
@@ -64,8 +65,10 @@ export const en = {
   'error.notFound': 'This page does not exist.',
   'error.badRequest': 'The request is invalid.',
   'error.tooLarge': 'The request is too large.',
-  'error.forbidden': 'This request was refused: it does not come from the voting portal. Go back to the portal and try again.',
-  'error.unavailable': 'The service is temporarily unavailable. Your request was not taken into account: try again in a moment.',
+  'error.forbidden':
+    'This request was refused: it does not come from the voting portal. Go back to the portal and try again.',
+  'error.unavailable':
+    'The service is temporarily unavailable. Your request was not taken into account: try again in a moment.',
   'error.internal': 'An internal error occurred. Try again in a moment or contact the assistance team.',
   'error.misconfigured': 'The portal is not configured correctly. The assistance team has been notified.',
 
@@ -90,12 +93,14 @@ export const en = {
   'identifierRenewal.sentTitle': 'Your identifier renewal request',
   'identifierRenewal.sentReceived': 'Your request has been taken into account.',
   'identifierRenewal.sentEmail': 'An e-mail has just been sent to you.',
-  'identifierRenewal.sentSpam': 'If it does not reach you within a few minutes, please look in your "junk mail (spam)" folder.',
+  'identifierRenewal.sentSpam':
+    'If it does not reach you within a few minutes, please look in your "junk mail (spam)" folder.',
   'identifierRenewal.linkTitle': 'How do I renew my identifier?',
   'identifierRenewal.linkShown': 'Your new identifier will be shown on the screen of the renewal portal.',
   'identifierRenewal.linkNeeds':
     'To get your new identifier, you will need your consular identification number (NUMIC) and the e-mail address you gave your consulate or the online register.',
-  'identifierRenewal.linkAsk': 'Enter the password you received by text message and the security code, then click "Confirm".',
+  'identifierRenewal.linkAsk':
+    'Enter the password you received by text message and the security code, then click "Confirm".',
   'identifierRenewal.password': 'Password',
   'identifierRenewal.passwordHint': 'The password received by text message (it does not change).',
   'identifierRenewal.validate': 'Confirm',
@@ -106,10 +111,12 @@ export const en = {
   'identifierRenewal.invalid.expired': 'This link has expired: it was valid for one hour only.',
   'identifierRenewal.invalid.voided':
     'This link is no longer valid: a more recent link was sent to you, or the password was typed wrongly too many times.',
-  'identifierRenewal.invalid.used': 'This link has already been used: it is valid for one renewal of the identifier only.',
+  'identifierRenewal.invalid.used':
+    'This link has already been used: it is valid for one renewal of the identifier only.',
   'identifierRenewal.askAgain': 'Ask for a new link',
   'identifierRenewal.refusedTitle': 'Renewal not possible for now',
-  'identifierRenewal.coolingOff': 'Your password was renewed less than {hours} hours ago: your identifier has not been renewed.',
+  'identifierRenewal.coolingOff':
+    'Your password was renewed less than {hours} hours ago: your identifier has not been renewed.',
   'identifierRenewal.contactHelp': 'Contact the assistance team',
   'identifierRenewal.failed':
     'Your identifier could not be renewed because of a technical incident: your current identifier remains valid. This link can no longer be used; ask for a new link in a few moments.',
@@ -139,7 +146,8 @@ export const en = {
   'passwordRenewal.title': 'Renewing your password',
   'passwordRenewal.intro':
     'You can ask for a new password by entering your identifier and your NUMIC (consular identification number), which was given again in the e-mail calling you to the election.',
-  'passwordRenewal.bySms': 'A new password will be sent to you by text message, to the phone number you gave your consulate or the online register.',
+  'passwordRenewal.bySms':
+    'A new password will be sent to you by text message, to the phone number you gave your consulate or the online register.',
   'passwordRenewal.identifier': 'Identifier',
   'passwordRenewal.identifierHint': 'The 12 characters received by e-mail, for example ABCD-EFGH-JKMN.',
   'passwordRenewal.numic': 'NUMIC',
@@ -156,7 +164,8 @@ export const en = {
   'passwordRenewal.sentUse': 'Use the password it contains: it replaces the previous one.',
   'passwordRenewal.notArrived': 'If this text message does not reach you within a few minutes:',
   'passwordRenewal.notArrivedWait': 'wait a little longer: in some countries a text message can take time to arrive;',
-  'passwordRenewal.notArrivedNumber': 'check that the phone number registered by your consulate or on the online register is yours;',
+  'passwordRenewal.notArrivedNumber':
+    'check that the phone number registered by your consulate or on the online register is yours;',
   'passwordRenewal.notArrivedHelp': 'contact the assistance team.',
   'passwordRenewal.refusedTitle': 'Renewal not possible for now',
   'passwordRenewal.coolingOff':
@@ -165,7 +174,8 @@ export const en = {
   'passwordRenewal.failed':
     'Your password could not be renewed because of a technical incident: your current password remains valid. Try again in a few moments.',
   'passwordRenewal.sms.intro': 'Internet voting ({election}): your new password is',
-  'passwordRenewal.sms.outro': 'The former one no longer works. If you did not ask for it, contact the assistance team: {help}',
+  'passwordRenewal.sms.outro':
+    'The former one no longer works. If you did not ask for it, contact the assistance team: {help}',
   'passwordRenewal.mail.greeting': 'Hello,',
   'passwordRenewal.mail.auto': 'This e-mail is sent automatically, please do not reply.',
   'passwordRenewal.notice.subject': 'Your password has been renewed',

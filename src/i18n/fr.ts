@@ -47,7 +47,8 @@ export const fr = {
   'captcha.promptAbove': 'Saisissez les 4 chiffres ci-dessus',
   'captcha.label': 'Code de sécurité',
   'captcha.refresh': 'Nouveau code',
-  'captcha.hint': "4 chiffres, valable {minutes} minutes. Le bouton « Nouveau code » en affiche un autre sans effacer ce que vous avez saisi.",
+  'captcha.hint':
+    '4 chiffres, valable {minutes} minutes. Le bouton « Nouveau code » en affiche un autre sans effacer ce que vous avez saisi.',
   'captcha.wrong': 'Le code de sécurité est incorrect. Un nouveau code est affiché.',
   'captcha.expired': 'Le code de sécurité a expiré. Un nouveau code est affiché.',
   'captcha.used': 'Ce code de sécurité a déjà été utilisé. Un nouveau code est affiché.',
@@ -69,10 +70,12 @@ export const fr = {
   'error.notFound': "Cette page n'existe pas.",
   'error.badRequest': 'La demande est invalide.',
   'error.tooLarge': 'La demande est trop volumineuse.',
-  'error.forbidden': "Cette demande a été refusée : elle ne vient pas du portail de vote. Revenez sur le portail et recommencez.",
+  'error.forbidden':
+    'Cette demande a été refusée : elle ne vient pas du portail de vote. Revenez sur le portail et recommencez.',
   'error.unavailable':
     'Le service est momentanément indisponible. Votre demande n’a pas été prise en compte : réessayez dans quelques instants.',
-  'error.internal': 'Une erreur interne est survenue. Réessayez dans quelques instants ou contactez la cellule d’assistance.',
+  'error.internal':
+    'Une erreur interne est survenue. Réessayez dans quelques instants ou contactez la cellule d’assistance.',
   'error.misconfigured': 'Le portail n’est pas correctement configuré. La cellule d’assistance a été prévenue.',
 
   // identifier renewal (Écrans 2–6 of the source document, its texts word for word)
@@ -93,17 +96,19 @@ export const fr = {
   'identifierRenewal.throttled':
     'Vous avez déjà fait plusieurs demandes de renouvellement récemment. Aucun courriel n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {minutes} minute(s).',
   'identifierRenewal.before': 'Le renouvellement de l’identifiant n’est pas encore ouvert pour cette élection.',
-  'identifierRenewal.closed': 'Le vote est clos depuis le {date} : le renouvellement de l’identifiant n’est plus possible.',
+  'identifierRenewal.closed':
+    'Le vote est clos depuis le {date} : le renouvellement de l’identifiant n’est plus possible.',
   'identifierRenewal.sentTitle': 'Confirmation du renouvellement de votre identifiant',
   'identifierRenewal.sentReceived': 'Votre demande a bien été prise en compte.',
   'identifierRenewal.sentEmail': 'Un courriel vient de vous être envoyé.',
   'identifierRenewal.sentSpam':
-    'Si celui-ci ne vous parvient pas d\'ici quelques minutes, merci de consulter le dossier des « courriels indésirables (spam) ».',
+    "Si celui-ci ne vous parvient pas d'ici quelques minutes, merci de consulter le dossier des « courriels indésirables (spam) ».",
   'identifierRenewal.linkTitle': 'Comment renouveler mon identifiant ?',
   'identifierRenewal.linkShown': "Votre nouvel identifiant s'affichera sur l'écran du portail de renouvellement.",
   'identifierRenewal.linkNeeds':
     "Pour obtenir votre nouvel identifiant, vous devrez renseigner votre numéro d'identification consulaire (NUMIC) et l'adresse électronique que vous avez indiquée à votre consulat ou sur le registre en ligne.",
-  'identifierRenewal.linkAsk': 'Saisissez le mot de passe que vous avez reçu par SMS et le code de sécurité, puis cliquez sur « Valider ».',
+  'identifierRenewal.linkAsk':
+    'Saisissez le mot de passe que vous avez reçu par SMS et le code de sécurité, puis cliquez sur « Valider ».',
   'identifierRenewal.password': 'Mot de passe',
   'identifierRenewal.passwordHint': 'Le mot de passe reçu par SMS (il ne change pas).',
   'identifierRenewal.validate': 'Valider',
@@ -133,10 +138,11 @@ export const fr = {
   'identifierRenewal.toLogin': 'Se connecter avec le nouvel identifiant',
   'identifierRenewal.mail.subject': 'Renouvellement de votre identifiant',
   'identifierRenewal.mail.greeting': 'Bonjour,',
-  'identifierRenewal.mail.asked': 'Vous avez demandé le renouvellement de votre identifiant de vote par internet ({election}).',
+  'identifierRenewal.mail.asked':
+    'Vous avez demandé le renouvellement de votre identifiant de vote par internet ({election}).',
   'identifierRenewal.mail.open': 'Pour obtenir votre nouvel identifiant, ouvrez ce lien :',
   'identifierRenewal.mail.validity':
-    'Ce lien est valable une heure, pour un seul renouvellement. Vous y saisirez le mot de passe reçu par SMS ; votre nouvel identifiant s\'affichera sur l\'écran du portail de renouvellement.',
+    "Ce lien est valable une heure, pour un seul renouvellement. Vous y saisirez le mot de passe reçu par SMS ; votre nouvel identifiant s'affichera sur l'écran du portail de renouvellement.",
   'identifierRenewal.mail.notYou':
     'Si vous n’avez pas fait cette demande, n’ouvrez pas ce lien et ignorez ce courriel : votre identifiant actuel reste valable. Si vous recevez ce courriel plusieurs fois sans l’avoir demandé, contactez la cellule d’assistance :',
   'identifierRenewal.mail.auto': 'Ce courriel est envoyé automatiquement, merci de ne pas y répondre.',
@@ -161,7 +167,8 @@ export const fr = {
   'passwordRenewal.throttled':
     'Vous avez déjà fait plusieurs demandes de nouveau mot de passe récemment. Aucun SMS n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {wait}.',
   'passwordRenewal.before': 'Le renouvellement du mot de passe n’est pas encore ouvert pour cette élection.',
-  'passwordRenewal.closed': 'Le vote est clos depuis le {date} : le renouvellement du mot de passe n’est plus possible.',
+  'passwordRenewal.closed':
+    'Le vote est clos depuis le {date} : le renouvellement du mot de passe n’est plus possible.',
   'passwordRenewal.sentTitle': 'Confirmation du renouvellement de votre mot de passe',
   'passwordRenewal.sentReceived': 'Votre demande a bien été prise en compte.',
   'passwordRenewal.sentSms': 'Un SMS vient de vous être envoyé.',

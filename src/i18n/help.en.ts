@@ -117,7 +117,7 @@ export const helpEn = {
   'a11y.helpLink': 'Write to the assistance team',
   'a11y.recourseTitle': 'Means of redress',
   'a11y.recourse':
-    'If you have reported to the portal\'s managers an accessibility defect that prevents you from accessing some content or one of the portal\'s services, and did not get a satisfactory answer, you can:',
+    "If you have reported to the portal's managers an accessibility defect that prevents you from accessing some content or one of the portal's services, and did not get a satisfactory answer, you can:",
   'a11y.recourse.form': 'write a message to the Défenseur des droits, the French rights ombudsman (online form)',
   'a11y.recourse.delegate': 'contact the Défenseur des droits delegate in your region',
   'a11y.recourse.mail': 'send a letter by post (free of charge, no stamp needed):',
@@ -129,7 +129,8 @@ export const helpEn = {
   'legal.publisher':
     'The internet voting portal is published by the election organiser, responsible for organising the vote of voters living outside France.',
   'legal.hostTitle': 'Hosting',
-  'legal.host': 'The portal is hosted by Cloudflare, Inc. (United States), on its worldwide Cloudflare Workers network.',
+  'legal.host':
+    'The portal is hosted by Cloudflare, Inc. (United States), on its worldwide Cloudflare Workers network.',
   'legal.dataTitle': 'Personal data',
   'legal.controller':
     'The data controller is the election organiser. The processing is necessary for a task carried out in the public interest: organising the election (article 6(1)(e) of the General Data Protection Regulation, GDPR).',
@@ -149,7 +150,7 @@ export const helpEn = {
     'The portal uses only two cookies, both necessary for it to work and exempt from consent: the session cookie, which keeps you logged in for at most {sessionMinutes} minutes and disappears when you log out or voting closes, and the language cookie, which remembers your choice between French and English for one year. No audience measurement or advertising cookie.',
   'legal.recipientsTitle': 'Recipients',
   'legal.recipients':
-    "Only the staff of the election organiser and of the assistance team can access your data, within the limits of their tasks. The providers that send e-mails and text messages only receive what is needed to send them.",
+    'Only the staff of the election organiser and of the assistance team can access your data, within the limits of their tasks. The providers that send e-mails and text messages only receive what is needed to send them.',
   'legal.rightsTitle': 'Your rights',
   'legal.rights':
     'You have the right to access, correct, restrict and object to the processing of your data. To exercise these rights, write to the assistance team. Your e-mail address or phone number is corrected through your consulate or the online register.',

@@ -13,7 +13,8 @@ export const helpFr = {
   'help.faqTitle': 'Questions fréquentes',
 
   'help.faq.spam.q': "Je n'ai pas reçu le courriel",
-  'help.faq.spam.a1': "Un courriel peut mettre quelques minutes à arriver. Si celui-ci ne vous parvient pas d'ici quelques minutes, merci de consulter le dossier des « courriels indésirables (spam) ».",
+  'help.faq.spam.a1':
+    "Un courriel peut mettre quelques minutes à arriver. Si celui-ci ne vous parvient pas d'ici quelques minutes, merci de consulter le dossier des « courriels indésirables (spam) ».",
   'help.faq.spam.a2':
     "Le portail écrit uniquement à l'adresse électronique que vous avez indiquée à votre consulat ou sur le registre en ligne. Si vous ne trouvez pas le courriel, vous pouvez demander un nouvel identifiant avec le lien « Identifiant perdu ou non reçu ? ».",
 
@@ -29,7 +30,7 @@ export const helpFr = {
   'help.faq.numic.a2':
     "Saisissez votre numéro d'identification consulaire (NUMIC) à 8 chiffres en ajoutant les « 0 » devant si nécessaire. Le portail l'accepte aussi sans ces zéros et avec des espaces.",
 
-  'help.faq.mixup.q': "Je confonds mon identifiant et mon mot de passe",
+  'help.faq.mixup.q': 'Je confonds mon identifiant et mon mot de passe',
   'help.faq.mixup.a1':
     "L'identifiant vous a été envoyé par courriel. Il comporte 12 caractères, des lettres majuscules et des chiffres, présentés par groupes de quatre, par exemple ABCD-EFGH-JKMN. Les tirets et les majuscules sont facultatifs quand vous le saisissez.",
   'help.faq.mixup.a2':
@@ -42,13 +43,14 @@ export const helpFr = {
     "Mot de passe : cliquez sur « Mot de passe perdu ou non reçu ? », saisissez votre identifiant et votre NUMIC. Un nouveau mot de passe vous est envoyé par SMS ; l'ancien ne fonctionne plus.",
 
   'help.faq.both.q': 'Puis-je renouveler mon identifiant et mon mot de passe ?',
-  'help.faq.both.a1': "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
+  'help.faq.both.a1':
+    "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
   'help.faq.both.a2':
     "Renouveler l'identifiant demande le mot de passe actuel, et renouveler le mot de passe demande l'identifiant actuel. Après le renouvellement de l'un, celui de l'autre ne peut pas être achevé avant {hours} heures. Si vous avez perdu les deux, contactez la cellule d'assistance.",
 
   'help.faq.code.q': 'Je ne parviens pas à lire le code de sécurité',
   'help.faq.code.a1':
-    "Le bouton « Nouveau code » affiche un autre code sans effacer ce que vous avez saisi. « Écouter le code » fait entendre les 4 chiffres dans la langue de la page.",
+    'Le bouton « Nouveau code » affiche un autre code sans effacer ce que vous avez saisi. « Écouter le code » fait entendre les 4 chiffres dans la langue de la page.',
   'help.faq.code.a2':
     "Si vous ne pouvez utiliser ni l'image ni le son, faites-vous aider par une personne de confiance pour écrire à la cellule d'assistance, ou contactez votre consulat ou votre ambassade, qui vous mettra en relation avec elle.",
 
@@ -82,11 +84,11 @@ export const helpFr = {
   'help.topic.accessibility': 'Accessibilité',
   'help.topic.data': 'Données personnelles',
   'help.topic.other': 'Autre question',
-  'help.error.email': "Saisissez une adresse électronique valide, par exemple nom@example.org.",
+  'help.error.email': 'Saisissez une adresse électronique valide, par exemple nom@example.org.',
   'help.error.numic': 'Le NUMIC comporte au plus 8 chiffres.',
   'help.error.topic': 'Choisissez un sujet.',
   'help.error.tooMany':
-    "Trop de demandes ont été envoyées depuis votre réseau. Vous pourrez en envoyer une nouvelle dans {minutes} minute(s).",
+    'Trop de demandes ont été envoyées depuis votre réseau. Vous pourrez en envoyer une nouvelle dans {minutes} minute(s).',
 
   'help.sent.title': 'Demande envoyée',
   'help.sent.done': "Votre demande a bien été transmise à la cellule d'assistance.",
@@ -103,17 +105,18 @@ export const helpFr = {
   'a11y.status':
     "Le portail de vote par internet est non conforme au référentiel général d'amélioration de l'accessibilité (RGAA), version 4.1 : il n'a pas encore fait l'objet d'un audit de conformité.",
   'a11y.effort':
-    "Il a été conçu pour respecter le RGAA 4.1 et les règles WCAG 2.1 de niveau AA : chaque écran est vérifié automatiquement (axe-core) en français et en anglais, se parcourt au clavier, reste lisible à 320 pixels de large et avec un zoom de 200 %, et fonctionne sans JavaScript.",
+    'Il a été conçu pour respecter le RGAA 4.1 et les règles WCAG 2.1 de niveau AA : chaque écran est vérifié automatiquement (axe-core) en français et en anglais, se parcourt au clavier, reste lisible à 320 pixels de large et avec un zoom de 200 %, et fonctionne sans JavaScript.',
   'a11y.gapsTitle': 'Contenus non accessibles',
   'a11y.gap.audio':
     "La version audio du code de sécurité est produite par synthèse vocale et mêlée de bruit pour résister aux robots : elle peut être difficile à comprendre. Le bouton « Nouveau code » en propose une autre ; la cellule d'assistance reste joignable.",
-  'a11y.gap.languages': 'Le code de sécurité audio et les pages du portail existent en français et en anglais seulement.',
+  'a11y.gap.languages':
+    'Le code de sécurité audio et les pages du portail existent en français et en anglais seulement.',
   'a11y.gap.messages': "Les courriels et SMS envoyés par le portail n'ont pas encore été audités.",
   'a11y.techTitle': 'Technologies utilisées',
   'a11y.tech': 'HTML5, CSS et, en complément facultatif, JavaScript.',
   'a11y.testsTitle': 'Environnement de test',
   'a11y.tests':
-    "Les vérifications ont été faites avec Chromium et la bibliothèque axe-core (règles WCAG 2.0 et 2.1, niveaux A et AA), et par une navigation au clavier seul.",
+    'Les vérifications ont été faites avec Chromium et la bibliothèque axe-core (règles WCAG 2.0 et 2.1, niveaux A et AA), et par une navigation au clavier seul.',
   'a11y.helpTitle': 'Retour d’information et contact',
   'a11y.help':
     "Si vous n'arrivez pas à accéder à un contenu ou à un service, contactez la cellule d'assistance pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre forme.",

@@ -27,8 +27,6 @@ export function translator(locale: Locale): Translate {
   return (key, params) => {
     const text = messages[key];
     if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
-    );
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
   };
 }

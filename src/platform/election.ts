@@ -15,7 +15,11 @@ export async function currentElection(db: () => Database, electionId: string, no
   if (cached && cached.key === electionId && cached.until > now && cached.until - CACHE_MS <= now) {
     return cached.election;
   }
-  const election = await db().select().from(elections).where(eq(elections.id, Number(electionId))).get();
+  const election = await db()
+    .select()
+    .from(elections)
+    .where(eq(elections.id, Number(electionId)))
+    .get();
   if (!election) throw new AppError('misconfigured', `election ${electionId} is not loaded`);
   cached = { key: electionId, election, until: now + CACHE_MS };
   return election;

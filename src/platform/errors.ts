@@ -5,12 +5,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export type ErrorCode =
-  | 'not_found'
-  | 'bad_request'
-  | 'payload_too_large'
-  | 'misconfigured'
-  | 'storage_unavailable'
-  | 'internal';
+  'not_found' | 'bad_request' | 'payload_too_large' | 'misconfigured' | 'storage_unavailable' | 'internal';
 
 export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,

@@ -20,11 +20,9 @@ export function requiredText(max: number, trim = true) {
 
 /** The security code's two inputs (SPEC.md: `captcha` and a URL-safe hidden `captchaId`). */
 export const captchaFields = {
-  captcha: z.string({ error: 'field.required' }).check(
-    z.trim(),
-    z.minLength(1, { error: 'field.required' }),
-    z.regex(/^\d{4}$/, { error: 'captcha.format' }),
-  ),
+  captcha: z
+    .string({ error: 'field.required' })
+    .check(z.trim(), z.minLength(1, { error: 'field.required' }), z.regex(/^\d{4}$/, { error: 'captcha.format' })),
   captchaId: z.string({ error: 'field.required' }).check(z.maxLength(200), z.regex(/^[A-Za-z0-9_-]*$/)),
 };
 

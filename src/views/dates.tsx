@@ -22,7 +22,17 @@ export function LocalTime({ t, at, children }: { t: Translate; at: number; child
  * Opening, closing and "Fermeture du vote dans N Jour(s)". `data-now` is the server's clock at
  * render time: the script counts from it, so a phone with a wrong clock still counts right.
  */
-export function WindowDates({ t, locale, election, now }: { t: Translate; locale: Locale; election: Election; now: number }) {
+export function WindowDates({
+  t,
+  locale,
+  election,
+  now,
+}: {
+  t: Translate;
+  locale: Locale;
+  election: Election;
+  now: number;
+}) {
   const state = windowState(election, now);
   return (
     <div class="window" data-closes-at={String(election.closesAt)} data-now={String(now)}>

@@ -118,13 +118,7 @@ export function CaptchaField({ t, captchaId, error, prompt }: CaptchaProps) {
   return (
     <fieldset class="captcha">
       <legend>{t('captcha.label')}</legend>
-      <img
-        class="captcha-image"
-        src={`/captcha/${captchaId}.svg`}
-        alt={t('captcha.image')}
-        width={180}
-        height={70}
-      />
+      <img class="captcha-image" src={`/captcha/${captchaId}.svg`} alt={t('captcha.image')} width={180} height={70} />
       <div class="captcha-audio">
         <p id="captcha-audio-label">{t('captcha.audio')}</p>
         <audio controls preload="none" src={audioSrc} aria-labelledby="captcha-audio-label">
@@ -166,7 +160,9 @@ export function FormActions({ t, submit }: { t: Translate; submit: string }) {
 }
 
 /** A multi-line field (the assistance message): label, hint, error, value kept on errors. */
-export function TextAreaField(p: Omit<FieldProps, 'type' | 'inputmode' | 'autocapitalize' | 'spellcheck'> & { rows?: number }) {
+export function TextAreaField(
+  p: Omit<FieldProps, 'type' | 'inputmode' | 'autocapitalize' | 'spellcheck'> & { rows?: number },
+) {
   const errorId = p.error ? `${p.name}-error` : undefined;
   return (
     <div class={p.error ? 'field field-error' : 'field'}>

@@ -22,7 +22,7 @@ describe('VoterGuard', () => {
     expect((await stub.hit('a', 3, 60_000, T + 60_001)).ok).toBe(true);
   });
 
-  it('purges expired rows with its alarm, on the callers\' clock', async () => {
+  it("purges expired rows with its alarm, on the callers' clock", async () => {
     const stub = voterGuard(env, 'alarm-test');
     const count = (state: DurableObjectState) => state.storage.sql.exec('SELECT COUNT(*) AS n FROM kv').one().n;
     await stub.consumeNonce('old', T + 60_000, T);

@@ -19,7 +19,11 @@ async function open(lang, options = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (400|401|404)/.test(m.text())) problems.push(m.text());
+    if (
+      m.type() === 'error' &&
+      !/Failed to load resource: the server responded with a status of (400|401|404)/.test(m.text())
+    )
+      problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
   return { context, page, problems };
@@ -38,7 +42,11 @@ for (const lang of ['fr', 'en']) {
         await reach(page, screen);
         assert.equal(await page.getAttribute('html', 'lang'), lang);
         const violations = await checkA11y(page);
-        assert.deepEqual(violations, [], `axe violations on ${screen.name} (${lang}):\n${describeViolations(violations)}`);
+        assert.deepEqual(
+          violations,
+          [],
+          `axe violations on ${screen.name} (${lang}):\n${describeViolations(violations)}`,
+        );
         await screenshot(page, `${screen.name}-${lang}-360`);
 
         await page.setViewportSize({ width: 320, height: 640 });
@@ -82,8 +90,15 @@ for (const lang of ['fr', 'en']) {
       await submit(page);
       await assertAccessible(page, `identifier-sent-${lang}`);
 
-      const mail = await waitForMessage((m) => m.to === 'second@example.org' && m.createdAt >= since && /\/r\//.test(m.text));
-      const link = new URL(mail.text.split('\n').find((line) => /^https?:\/\/\S+\/r\//.test(line.trim())).trim());
+      const mail = await waitForMessage(
+        (m) => m.to === 'second@example.org' && m.createdAt >= since && /\/r\//.test(m.text),
+      );
+      const link = new URL(
+        mail.text
+          .split('\n')
+          .find((line) => /^https?:\/\/\S+\/r\//.test(line.trim()))
+          .trim(),
+      );
       await page.goto(`${BASE_URL}${link.pathname}${link.search}${link.hash}`);
       assert.equal(await page.getAttribute('html', 'lang'), lang);
       await assertAccessible(page, `identifier-link-${lang}`);
@@ -94,7 +109,10 @@ for (const lang of ['fr', 'en']) {
       await page.locator('button[data-copy]:not([hidden])').waitFor();
       await assertAccessible(page, `identifier-renewed-${lang}`);
       await page.setViewportSize({ width: 320, height: 640 });
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll at 320 px');
+      assert.ok(
+        await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+        'no sideways scroll at 320 px',
+      );
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -124,7 +142,10 @@ test('the axe check itself finds a violation when there is one', async () => {
     await page.goto(BASE_URL);
     await page.evaluate(() => document.querySelector('label[for="identifier"]').remove());
     const violations = await checkA11y(page);
-    assert.ok(violations.some((v) => v.id === 'label'), describeViolations(violations));
+    assert.ok(
+      violations.some((v) => v.id === 'label'),
+      describeViolations(violations),
+    );
   } finally {
     await context.close();
   }
@@ -138,7 +159,12 @@ test('keyboard only: log in and out with Tab, typing and Enter, focus always vis
       page.evaluate(() => {
         const el = document.activeElement;
         const style = el ? getComputedStyle(el) : null;
-        return { id: el?.id ?? '', tag: el?.tagName ?? '', text: el?.textContent?.trim() ?? '', outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '' };
+        return {
+          id: el?.id ?? '',
+          tag: el?.tagName ?? '',
+          text: el?.textContent?.trim() ?? '',
+          outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '',
+        };
       });
     /** Presses Tab until the focus is on what `matches` wants (at most 30 times). */
     const tabTo = async (matches) => {
@@ -169,14 +195,19 @@ test('keyboard only: log in and out with Tab, typing and Enter, focus always vis
 });
 
 test('a failed form moves the focus to the error summary, whose links focus the field', async () => {
-  for (const [path, field] of [['/', 'identifier'], ['/aide', 'email']]) {
+  for (const [path, field] of [
+    ['/', 'identifier'],
+    ['/aide', 'email'],
+  ]) {
     const { context, page } = await open('fr');
     try {
       await page.goto(`${BASE_URL}${path}`);
       await submit(page);
       await page.locator('#error-summary').waitFor();
       // The deferred script runs once the document is parsed: give it that moment.
-      await page.waitForFunction(() => document.activeElement?.id === 'error-summary', null, { timeout: 5000 }).catch(() => {});
+      await page
+        .waitForFunction(() => document.activeElement?.id === 'error-summary', null, { timeout: 5000 })
+        .catch(() => {});
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary', path);
       await page.locator(`#error-summary a[href="#${field}"]`).click();
       assert.equal(await page.evaluate(() => document.activeElement?.id), field, path);
@@ -194,7 +225,8 @@ test('an English browser in New York sees an English portal with times in its ow
     await page.getByRole('heading', { name: 'Welcome' }).waitFor();
     const local = await page.locator('.local-time').allInnerTexts();
     assert.equal(local.length, 2, 'opening and closing both shown in the local zone');
-    for (const line of local) assert.match(line, /^in your time zone \(.*Eastern.*\): \w+day \d{1,2} \w+ \d{4} \d\d:\d\d$/);
+    for (const line of local)
+      assert.match(line, /^in your time zone \(.*Eastern.*\): \w+day \d{1,2} \w+ \d{4} \d\d:\d\d$/);
     // The same instant: Paris is 5 or 6 hours ahead of New York.
     const paris = (await page.locator('time[data-local]').last().innerText()).match(/(\d\d):(\d\d)/);
     const here = local[1].match(/(\d\d):(\d\d)$/);
@@ -255,7 +287,10 @@ test('"Écouter le code" plays a 2–8 s WAV in the page language', async () => 
 test('the copy button copies the reference and says so', async () => {
   const { context, page } = await open('fr', { permissions: ['clipboard-read', 'clipboard-write'] });
   try {
-    await reach(page, SCREENS.find((s) => s.name === 'help-sent'));
+    await reach(
+      page,
+      SCREENS.find((s) => s.name === 'help-sent'),
+    );
     const reference = await page.locator('.reference').innerText();
     const button = page.getByRole('button', { name: 'Copier' });
     await button.click();
@@ -270,7 +305,10 @@ test('the FR/EN switch keeps the page and is remembered on the next pages', asyn
   const { context, page } = await open('fr');
   try {
     await page.goto(`${BASE_URL}/aide`);
-    await Promise.all([page.waitForURL('**/aide?lang=en'), page.getByRole('link', { name: 'Read this page in English' }).click()]);
+    await Promise.all([
+      page.waitForURL('**/aide?lang=en'),
+      page.getByRole('link', { name: 'Read this page in English' }).click(),
+    ]);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     await page.goto(BASE_URL);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');

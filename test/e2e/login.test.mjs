@@ -13,7 +13,14 @@ test('login screen, log in as the demo voter, log out', async () => {
   await page.goto(BASE_URL);
   await assert.doesNotReject(page.getByRole('heading', { name: 'Bienvenue' }).waitFor());
   const body = await page.locator('body').innerText();
-  for (const s of ['Elections législatives 2022', 'Identifiant perdu ou non reçu', 'Mot de passe perdu ou non reçu', 'Fermeture du vote dans', '4 Jour(s)', 'AIDE']) {
+  for (const s of [
+    'Elections législatives 2022',
+    'Identifiant perdu ou non reçu',
+    'Mot de passe perdu ou non reçu',
+    'Fermeture du vote dans',
+    '4 Jour(s)',
+    'AIDE',
+  ]) {
     assert.ok(body.includes(s), `page shows ${s}`);
   }
   await screenshot(page, 'login-1280');

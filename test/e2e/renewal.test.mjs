@@ -36,7 +36,9 @@ test('identifier renewal: Écrans 1 → 6, copy, then log in with the new identi
   await page.getByRole('heading', { name: 'Confirmation du renouvellement de votre identifiant' }).waitFor();
   assert.ok((await page.locator('body').innerText()).includes('Un courriel vient de vous être envoyé.'));
 
-  const mail = await waitForMessage((m) => m.channel === 'email' && m.to === 'second@example.org' && m.createdAt >= since && /\/r\//.test(m.text));
+  const mail = await waitForMessage(
+    (m) => m.channel === 'email' && m.to === 'second@example.org' && m.createdAt >= since && /\/r\//.test(m.text),
+  );
   const link = /^(https?:\/\/\S+\/r\/\S+)$/m.exec(mail.text)?.[1];
   assert.ok(link, 'the e-mail carries the link alone on its line');
 
@@ -48,7 +50,9 @@ test('identifier renewal: Écrans 1 → 6, copy, then log in with the new identi
   await page.getByText('Je le copie et je le conserve.').waitFor();
   await screenshot(page, 'ecran-6-1280');
 
-  const shown = (await page.locator('body').innerText()).match(/\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b/)?.[0];
+  const shown = (await page.locator('body').innerText()).match(
+    /\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b/,
+  )?.[0];
   assert.ok(shown, 'the new identifier is shown grouped');
   assert.notEqual(shown, 'PQRS-TVWX-YZ23');
   await page.getByRole('button', { name: 'Copier l’identifiant' }).click();

@@ -40,13 +40,22 @@ export function installFakeBrevo(): FakeBrevo {
     const body = (await req.json().catch(() => null)) as Record<string, unknown> | null;
     calls.push({ path: url.pathname, headers: Object.fromEntries(req.headers), body: body ?? {} });
     if (req.method !== 'POST') return json(405, { code: 'method_not_allowed', message: 'Method not allowed' });
-    if (req.headers.get('api-key') !== FAKE_BREVO_KEY) return json(401, { code: 'unauthorized', message: 'Key not found' });
+    if (req.headers.get('api-key') !== FAKE_BREVO_KEY)
+      return json(401, { code: 'unauthorized', message: 'Key not found' });
     if (!body || !req.headers.get('content-type')?.startsWith('application/json')) {
       return json(400, { code: 'bad_request', message: 'Input must be a valid JSON object' });
     }
     const failure = failures.shift();
     if (failure?.status === 0) throw new TypeError('Network connection lost.');
-    if (failure) return json(failure.status, { code: failure.status >= 500 ? 'internal_error' : 'invalid_parameter', message: `scripted ${failure.status} for ${String((body.to as { email?: string }[] | undefined)?.[0]?.email ?? body.recipient)}` }, failure.headers);
+    if (failure)
+      return json(
+        failure.status,
+        {
+          code: failure.status >= 500 ? 'internal_error' : 'invalid_parameter',
+          message: `scripted ${failure.status} for ${String((body.to as { email?: string }[] | undefined)?.[0]?.email ?? body.recipient)}`,
+        },
+        failure.headers,
+      );
     if (url.pathname === '/v3/smtp/email') return email(body);
     if (url.pathname === '/v3/transactionalSMS/send') return sms(body);
     return json(404, { code: 'not_found', message: 'Invalid route' });
@@ -55,11 +64,17 @@ export function installFakeBrevo(): FakeBrevo {
   function email(b: Record<string, unknown>): Response {
     const sender = b.sender as { email?: unknown } | undefined;
     const to = b.to as { email?: unknown }[] | undefined;
-    if (typeof sender?.email !== 'string') return json(400, { code: 'missing_parameter', message: 'sender is missing' });
-    if (!Array.isArray(to) || to.length === 0 || to.some((r) => typeof r?.email !== 'string' || !r.email.includes('@'))) {
+    if (typeof sender?.email !== 'string')
+      return json(400, { code: 'missing_parameter', message: 'sender is missing' });
+    if (
+      !Array.isArray(to) ||
+      to.length === 0 ||
+      to.some((r) => typeof r?.email !== 'string' || !r.email.includes('@'))
+    ) {
       return json(400, { code: 'invalid_parameter', message: 'to is invalid' });
     }
-    if (typeof b.subject !== 'string' || b.subject === '') return json(400, { code: 'missing_parameter', message: 'subject is missing' });
+    if (typeof b.subject !== 'string' || b.subject === '')
+      return json(400, { code: 'missing_parameter', message: 'subject is missing' });
     if (typeof b.htmlContent !== 'string' && typeof b.textContent !== 'string') {
       return json(400, { code: 'missing_parameter', message: 'htmlContent or textContent is missing' });
     }
@@ -74,7 +89,8 @@ export function installFakeBrevo(): FakeBrevo {
     if (typeof b.recipient !== 'string' || !/^\+?\d{6,15}$/.test(b.recipient)) {
       return json(400, { code: 'invalid_parameter', message: 'recipient is invalid' });
     }
-    if (typeof b.content !== 'string' || b.content === '') return json(400, { code: 'missing_parameter', message: 'content is missing' });
+    if (typeof b.content !== 'string' || b.content === '')
+      return json(400, { code: 'missing_parameter', message: 'content is missing' });
     if (b.type !== undefined && b.type !== 'transactional' && b.type !== 'marketing') {
       return json(400, { code: 'invalid_parameter', message: 'type is invalid' });
     }

@@ -6,7 +6,11 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import type { QueuedDelivery } from '../../src/platform/delivery';
 
 /** An env whose DELIVERY queue only records what is sent (nothing is consumed). */
-export function capturingEnv(base: Cloudflare.Env = env): { env: Cloudflare.Env; queued: QueuedDelivery[]; raw: string[] } {
+export function capturingEnv(base: Cloudflare.Env = env): {
+  env: Cloudflare.Env;
+  queued: QueuedDelivery[];
+  raw: string[];
+} {
   const queued: QueuedDelivery[] = [];
   const raw: string[] = [];
   const DELIVERY = {

@@ -4,7 +4,8 @@ import worker from '../../src/index';
 import { DEMO, harness, seedElection, seedVoter } from '../helpers';
 
 async function auditRows() {
-  return (await env.DB.prepare('SELECT event, numic_hmac, outcome, detail FROM audit_events ORDER BY id').all()).results;
+  return (await env.DB.prepare('SELECT event, numic_hmac, outcome, detail FROM audit_events ORDER BY id').all())
+    .results;
 }
 
 describe('audit trail', () => {
@@ -23,7 +24,11 @@ describe('audit trail', () => {
   it('records every login attempt through the queue, without a secret', async () => {
     const h = harness();
     const html = await (await h.get('/')).text();
-    const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...(await h.code(html)) });
+    const res = await h.post('/login', {
+      identifier: DEMO.identifier,
+      password: DEMO.password,
+      ...(await h.code(html)),
+    });
     expect(res.status).toBe(303);
     // The queue consumer runs in the test runtime; give it its batch timeout.
     let rows: Record<string, unknown>[] = [];
@@ -42,8 +47,25 @@ describe('audit trail', () => {
 
   it('retries an audit batch D1 could not take', async () => {
     let retried = 0;
-    const message = { body: { kind: 'audit', record: { event: 'login', at: 1, outcome: 'failure' } }, attempts: 1, ack() {}, retry() { retried++; } };
-    const broken = { ...env, DB: { prepare() { throw new Error('D1 down'); }, batch() { throw new Error('D1 down'); } } as unknown as D1Database };
+    const message = {
+      body: { kind: 'audit', record: { event: 'login', at: 1, outcome: 'failure' } },
+      attempts: 1,
+      ack() {},
+      retry() {
+        retried++;
+      },
+    };
+    const broken = {
+      ...env,
+      DB: {
+        prepare() {
+          throw new Error('D1 down');
+        },
+        batch() {
+          throw new Error('D1 down');
+        },
+      } as unknown as D1Database,
+    };
     await worker.queue({ messages: [message], queue: 'isoloir-audit' } as never, broken);
     expect(retried).toBe(1);
   });

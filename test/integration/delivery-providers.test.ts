@@ -48,7 +48,9 @@ async function queued(m: OutboundMessage) {
 const consume = (e: Cloudflare.Env) => (m: readonly Message<unknown>[]) => consumeDelivery(m, e, () => T0);
 
 async function outcomesFor(messageId: string) {
-  const { results } = await env.DB.prepare('SELECT * FROM delivery_outcomes WHERE message_id = ?').bind(messageId).all();
+  const { results } = await env.DB.prepare('SELECT * FROM delivery_outcomes WHERE message_id = ?')
+    .bind(messageId)
+    .all();
   return results as Record<string, unknown>[];
 }
 
@@ -141,7 +143,9 @@ describe('Brevo provider, against a local fake of its API', () => {
   it('records `failed` when the key is wrong (401), as Brevo answers it', async () => {
     const body = await queued(mail());
     await settle(batchOf(body), consume({ ...brevoEnv(), BREVO_API_KEY: 'xkeysib-wrong' }));
-    expect(await outcomesFor(body.id)).toMatchObject([{ status: 'failed', provider_answer: 'HTTP 401 unauthorized: Key not found' }]);
+    expect(await outcomesFor(body.id)).toMatchObject([
+      { status: 'failed', provider_answer: 'HTTP 401 unauthorized: Key not found' },
+    ]);
   });
 
   it('records `failed` after a 5xx on the last attempt the runtime makes', async () => {
@@ -172,7 +176,13 @@ describe('Brevo provider, against a local fake of its API', () => {
       vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
     );
     try {
-      for (const [message, status] of [[mail(), undefined], [mail(), 503], [mail(), 400], [sms, 0], [sms, 500]] as const) {
+      for (const [message, status] of [
+        [mail(), undefined],
+        [mail(), 503],
+        [mail(), 400],
+        [sms, 0],
+        [sms, 500],
+      ] as const) {
         if (status !== undefined) brevo.failNext(status);
         const body = await queued(message);
         await settle(batchOf(body, status === 500 ? 6 : 1), consume(brevoEnv()));
@@ -191,7 +201,9 @@ describe('Brevo provider, against a local fake of its API', () => {
     const body = await queued(sms);
     await settle(batchOf(body), consume({ ...brevoEnv(), DELIVERY_SMS_SENDER: '' }));
     expect(brevo.calls).toHaveLength(0);
-    expect(await outcomesFor(body.id)).toMatchObject([{ status: 'failed', provider_answer: 'not configured: DELIVERY_SMS_SENDER is empty' }]);
+    expect(await outcomesFor(body.id)).toMatchObject([
+      { status: 'failed', provider_answer: 'not configured: DELIVERY_SMS_SENDER is empty' },
+    ]);
   });
 });
 
@@ -201,19 +213,32 @@ describe('Cloudflare Email Service (send_email binding)', () => {
   it('hands the e-mail to the binding: from, to, subject, text', async () => {
     const sent: unknown[] = [];
     const binding = { send: async (m: unknown) => (sent.push(m), { messageId: 'cf-123' }) } as unknown as SendEmail;
-    const answer = await sendEmailProvider({ binding, fromEmail: 'ne-pas-repondre@vote.isoloir.example', fromName: 'Isoloir' }).deliver(message);
+    const answer = await sendEmailProvider({
+      binding,
+      fromEmail: 'ne-pas-repondre@vote.isoloir.example',
+      fromName: 'Isoloir',
+    }).deliver(message);
     expect(answer).toEqual({ ok: true, retryable: false, answer: 'accepted messageId=cf-123' });
     expect(sent).toEqual([
-      { from: { name: 'Isoloir', email: 'ne-pas-repondre@vote.isoloir.example' }, to: 'electeur@example.org', subject: message.subject, text: message.text },
+      {
+        from: { name: 'Isoloir', email: 'ne-pas-repondre@vote.isoloir.example' },
+        to: 'electeur@example.org',
+        subject: message.subject,
+        text: message.text,
+      },
     ]);
   });
 
   const refusing = (code: string) =>
-    ({ send: async () => Promise.reject(Object.assign(new Error(`refused for electeur@example.org`), { code })) }) as unknown as SendEmail;
+    ({
+      send: async () => Promise.reject(Object.assign(new Error(`refused for electeur@example.org`), { code })),
+    }) as unknown as SendEmail;
 
   it('tries a rate limit or an internal error again, without the address in the answer', async () => {
     for (const code of ['E_RATE_LIMIT_EXCEEDED', 'E_INTERNAL_SERVER_ERROR']) {
-      const answer = await sendEmailProvider({ binding: refusing(code), fromEmail: 'a@vote.isoloir.example' }).deliver(message);
+      const answer = await sendEmailProvider({ binding: refusing(code), fromEmail: 'a@vote.isoloir.example' }).deliver(
+        message,
+      );
       expect(answer).toMatchObject({ ok: false, retryable: true });
       expect(answer.answer).toContain(code);
       expect(answer.answer).not.toContain('electeur@example.org');
@@ -222,7 +247,9 @@ describe('Cloudflare Email Service (send_email binding)', () => {
 
   it('does not try again what Cloudflare refuses for good (unverified sender, suppressed recipient)', async () => {
     for (const code of ['E_SENDER_NOT_VERIFIED', 'E_RECIPIENT_SUPPRESSED']) {
-      const answer = await sendEmailProvider({ binding: refusing(code), fromEmail: 'a@vote.isoloir.example' }).deliver(message);
+      const answer = await sendEmailProvider({ binding: refusing(code), fromEmail: 'a@vote.isoloir.example' }).deliver(
+        message,
+      );
       expect(answer).toMatchObject({ ok: false, retryable: false });
     }
   });

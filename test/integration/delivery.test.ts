@@ -38,7 +38,9 @@ async function outboxFor(to: string): Promise<OutboxRow[]> {
 }
 
 async function outcomesFor(messageId: string) {
-  const { results } = await env.DB.prepare('SELECT * FROM delivery_outcomes WHERE message_id = ?').bind(messageId).all();
+  const { results } = await env.DB.prepare('SELECT * FROM delivery_outcomes WHERE message_id = ?')
+    .bind(messageId)
+    .all();
   return results as Record<string, unknown>[];
 }
 
@@ -137,12 +139,20 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
 
   it('records `failed` when no provider is configured, without crashing', async () => {
     const q = capturingEnv();
-    await queueDelivery(q.env).send({ channel: 'sms', to: '+33600000001', text: 'Votre mot de passe :\n{{secret}}', purpose: 'password', secret: 'abcd2345efgh' });
+    await queueDelivery(q.env).send({
+      channel: 'sms',
+      to: '+33600000001',
+      text: 'Votre mot de passe :\n{{secret}}',
+      purpose: 'password',
+      secret: 'abcd2345efgh',
+    });
     const bare = { ...env, DEV_TOOLS: undefined, BREVO_API_KEY: undefined, EMAIL: undefined };
     const result = await settle(batchOf(q.queued[0]), (m) => consumeDelivery(m, bare, () => T0));
     expect(result.explicitAcks).toHaveLength(1);
     const rows = await outcomesFor(q.queued[0]!.id);
-    expect(rows).toMatchObject([{ status: 'failed', provider: 'none', provider_answer: 'no provider configured for sms' }]);
+    expect(rows).toMatchObject([
+      { status: 'failed', provider: 'none', provider_answer: 'no provider configured for sms' },
+    ]);
     expect(JSON.stringify(rows)).not.toContain('abcd2345efgh');
   });
 
@@ -163,7 +173,8 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
 });
 
 describe('the {{secret}} contract of Delivery.send', () => {
-  const send = (m: Partial<OutboundMessage>) => queueDelivery(capturingEnv().env).send({ ...linkMail(recipient()), ...m });
+  const send = (m: Partial<OutboundMessage>) =>
+    queueDelivery(capturingEnv().env).send({ ...linkMail(recipient()), ...m });
 
   it('refuses a secret written in clear', async () => {
     await expect(send({ text: `Votre lien :\n${LINK}` })).rejects.toThrow(/not in clear/);
@@ -181,7 +192,12 @@ describe('the {{secret}} contract of Delivery.send', () => {
 
   it('queues a message without a secret as it is', async () => {
     const q = capturingEnv();
-    await queueDelivery(q.env).send({ channel: 'sms', to: '+33600000001', text: 'Votre identifiant a été renouvelé.', purpose: 'identifier-renewed' });
+    await queueDelivery(q.env).send({
+      channel: 'sms',
+      to: '+33600000001',
+      text: 'Votre identifiant a été renouvelé.',
+      purpose: 'identifier-renewed',
+    });
     expect(q.queued[0]).toMatchObject({ kind: 'delivery', message: { text: 'Votre identifiant a été renouvelé.' } });
     expect(q.queued[0]!.sealedSecret).toBeUndefined();
   });

@@ -125,7 +125,14 @@ describe('help page', () => {
     const h = harness();
     const html = await (await h.get('/aide')).text();
     const long = 'Bonjour, '.repeat(200).trim(); // 1 800 characters
-    const res = await h.post('/aide', { name: '', email: 'camille@', numic: '12a', topic: '', message: long, ...(await h.code(html)) });
+    const res = await h.post('/aide', {
+      name: '',
+      email: 'camille@',
+      numic: '12a',
+      topic: '',
+      message: long,
+      ...(await h.code(html)),
+    });
     expect(res.status).toBe(400);
     const body = await res.text();
     const page = text(body);
@@ -136,7 +143,9 @@ describe('help page', () => {
     expect(page).toContain('Choisissez un sujet.');
     expect(body).toMatch(/<div class="error-summary" role="alert" tabindex="-1" id="error-summary">/);
     expect(body).toContain('href="#email"');
-    expect(body).toMatch(/<input id="email"[^>]*value="camille@"[^>]*aria-invalid="true"[^>]*aria-describedby="email-hint email-error"/);
+    expect(body).toMatch(
+      /<input id="email"[^>]*value="camille@"[^>]*aria-invalid="true"[^>]*aria-describedby="email-hint email-error"/,
+    );
     expect(body).toMatch(/<input id="name"[^>]*aria-invalid="true"[^>]*aria-describedby="name-error"/);
     expect(body).toMatch(/<select id="topic"[^>]*aria-invalid="true"[^>]*aria-describedby="topic-error"/);
     expect(body).toContain(`>${long}</textarea>`);
@@ -189,7 +198,9 @@ describe('help page', () => {
     for (let i = 0; i < ASSISTANCE_LIMIT; i++) expect((await send(h, LETTER, headers)).status).toBe(200);
     const refused = await send(h, LETTER, headers);
     expect(refused.status).toBe(429);
-    expect(text(await refused.text())).toMatch(/Trop de demandes ont été envoyées depuis votre réseau\. Vous pourrez en envoyer une nouvelle dans \d+ minute\(s\)\./);
+    expect(text(await refused.text())).toMatch(
+      /Trop de demandes ont été envoyées depuis votre réseau\. Vous pourrez en envoyer une nouvelle dans \d+ minute\(s\)\./,
+    );
     expect((await send(h, LETTER, { 'cf-connecting-ip': '203.0.113.10' })).status).toBe(200);
     h.now += 11 * 60_000;
     expect((await send(h, LETTER, headers)).status).toBe(200);
@@ -200,7 +211,8 @@ describe('help page', () => {
     const { forgetElection } = await import('../../src/platform/election');
     forgetElection();
     const h = harness();
-    for (const path of ['/aide', '/accessibilite', '/mentions-legales']) expect((await h.get(path)).status, path).toBe(200);
+    for (const path of ['/aide', '/accessibilite', '/mentions-legales'])
+      expect((await h.get(path)).status, path).toBe(200);
   });
 
   it('refuses a cross-site post', async () => {
@@ -257,7 +269,7 @@ describe('legal notice and personal data', () => {
       'Le responsable du traitement est',
       'RGPD',
       'votre NUMIC, votre adresse électronique, votre numéro de téléphone portable',
-      "jamais la valeur en clair",
+      'jamais la valeur en clair',
       "jusqu'à l'expiration des délais de recours contre l'élection",
       'au plus 30 minutes',
       'au bout de 60 minutes',

@@ -22,7 +22,13 @@ async function seedAll() {
   await seedVoter();
   await seedVoter({ ...SECOND, language: 'en' });
 }
-const SECOND = { numic: '00654321', email: 'second@example.org', phone: '+33600000002', identifier: 'PQRS-TVWX-YZ23', password: 'Vote-2022-Bis' };
+const SECOND = {
+  numic: '00654321',
+  email: 'second@example.org',
+  phone: '+33600000002',
+  identifier: 'PQRS-TVWX-YZ23',
+  password: 'Vote-2022-Bis',
+};
 
 /** Écran 2 filled in and sent (a fresh code each time). */
 async function ask(h: Harness, numic = DEMO.numic, email = DEMO.email, headers: Record<string, string> = {}) {
@@ -197,7 +203,9 @@ describe('identifier renewal — Écrans 2 and 3', () => {
     // Hashes (SHA-256, HMAC, PBKDF2) — not the sealing of a queued secret, which is delivery's.
     const spies = ['digest', 'sign', 'deriveBits'].map((m) => {
       const original = subtle[m]!.bind(crypto.subtle);
-      return vi.spyOn(crypto.subtle, m as 'digest').mockImplementation(((...a: unknown[]) => (hashes.push(m), original(...a))) as never);
+      return vi
+        .spyOn(crypto.subtle, m as 'digest')
+        .mockImplementation(((...a: unknown[]) => (hashes.push(m), original(...a))) as never);
     });
     const work = async (numic: string, email: string) => {
       const form = await (await h.get('/identifiant-perdu')).text();
@@ -260,7 +268,12 @@ describe('identifier renewal — Écrans 2 and 3', () => {
     const form = await (await h.get('/identifiant-perdu')).text();
     const { captchaId, captcha } = await h.code(form);
     const wrong = String((Number(captcha) + 1) % 10000).padStart(4, '0');
-    const res2 = await h.post('/identifiant-perdu', { numic: DEMO.numic, email: DEMO.email, captchaId, captcha: wrong });
+    const res2 = await h.post('/identifiant-perdu', {
+      numic: DEMO.numic,
+      email: DEMO.email,
+      captchaId,
+      captcha: wrong,
+    });
     expect(res2.status).toBe(400);
     expect(text(await res2.text())).toContain('Le code de sécurité est incorrect');
   });
@@ -293,7 +306,8 @@ describe('identifier renewal — Écrans 2 and 3', () => {
     }
     expect(known.map((r) => r.status)).toEqual([200, 200, 200, 429]);
     expect(unknown.map((r) => r.status)).toEqual([200, 200, 200, 429]);
-    const notice = async (r: Response) => /<div class="notice[^"]*" role="status">([\s\S]*?)<\/div>/.exec(await r.text())?.[1];
+    const notice = async (r: Response) =>
+      /<div class="notice[^"]*" role="status">([\s\S]*?)<\/div>/.exec(await r.text())?.[1];
     expect(await notice(unknown[3]!)).toBe(await notice(known[3]!));
     expect(await deliver()).toHaveLength(3);
   });
@@ -415,10 +429,23 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     const path = await linkPath();
     const identifier = renewedIdentifier(await (await validate(h, path)).text());
     await q.flush();
-    const rows = (await env.DB.prepare('SELECT event, numic_hmac, outcome, detail FROM audit_events ORDER BY id').all()).results;
-    expect(rows).toContainEqual({ event: 'identifier-renewal', numic_hmac: await numicHmac(), outcome: 'success', detail: null });
-    expect(rows).toContainEqual({ event: 'identifier-renewal-request', numic_hmac: await numicHmac(), outcome: 'link-sent', detail: null });
-    const voter = await env.DB.prepare('SELECT session_generation, identifier_renewed_at FROM voters WHERE numic = ?').bind(DEMO.numic).first();
+    const rows = (await env.DB.prepare('SELECT event, numic_hmac, outcome, detail FROM audit_events ORDER BY id').all())
+      .results;
+    expect(rows).toContainEqual({
+      event: 'identifier-renewal',
+      numic_hmac: await numicHmac(),
+      outcome: 'success',
+      detail: null,
+    });
+    expect(rows).toContainEqual({
+      event: 'identifier-renewal-request',
+      numic_hmac: await numicHmac(),
+      outcome: 'link-sent',
+      detail: null,
+    });
+    const voter = await env.DB.prepare('SELECT session_generation, identifier_renewed_at FROM voters WHERE numic = ?')
+      .bind(DEMO.numic)
+      .first();
     expect(voter).toEqual({ session_generation: 1, identifier_renewed_at: h.now });
     // No queued message holds the link in clear (its secret part is sealed).
     const queued = q.deliveries().map((m) => JSON.stringify(m.body));
@@ -487,7 +514,9 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     for (let i = 1; i <= 4; i++) {
       const res = await validate(h, path, `wrong-${i}`);
       expect(res.status).toBe(401);
-      expect(text(await res.text())).toContain('Le mot de passe est incorrect. Après 5 erreurs, ce lien ne sera plus valable.');
+      expect(text(await res.text())).toContain(
+        'Le mot de passe est incorrect. Après 5 erreurs, ce lien ne sera plus valable.',
+      );
     }
     const page = await (await h.get(path)).text();
     const fifth = await h.post('/r', {
@@ -549,7 +578,9 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     expect(res.status).toBe(409);
     const html = await res.text();
     const page = text(html);
-    expect(page).toContain("Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.");
+    expect(page).toContain(
+      "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
+    );
     expect(page).toContain('votre identifiant n’a pas été renouvelé');
     expect(html).toContain('href="/aide"');
     expect((await login(h, DEMO.identifier)).status).toBe(303);
@@ -570,7 +601,11 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     const codes = await Promise.all(Array.from({ length: 200 }, () => issueChallenge(env.CAPTCHA_KEY, h.now)));
     const responses = await Promise.all(
       codes.map(({ id, challenge }, i) =>
-        h.post('/r', { ref, token, password: DEMO.password, captchaId: id, captcha: challenge.digits }, { 'cf-connecting-ip': `192.0.2.${i}` }),
+        h.post(
+          '/r',
+          { ref, token, password: DEMO.password, captchaId: id, captcha: challenge.digits },
+          { 'cf-connecting-ip': `192.0.2.${i}` },
+        ),
       ),
     );
     const bodies = await Promise.all(responses.map((r) => r.text()));
@@ -581,7 +616,9 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     expect(bodies.filter((b) => text(b).includes('Ce lien a déjà été utilisé')).length).toBe(199);
     const identifier = renewedIdentifier(won[0]!.body);
     expect((await login(h, identifier)).status).toBe(303);
-    const generation = await env.DB.prepare('SELECT session_generation FROM voters WHERE numic = ?').bind(DEMO.numic).first('session_generation');
+    const generation = await env.DB.prepare('SELECT session_generation FROM voters WHERE numic = ?')
+      .bind(DEMO.numic)
+      .first('session_generation');
     expect(generation).toBe(1);
   }, 120_000);
 

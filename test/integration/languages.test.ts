@@ -22,7 +22,10 @@ async function loggedIn(h: Harness): Promise<string> {
   return /__Host-isoloir-session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!;
 }
 
-const withCookie = (headers: Ask, cookie: string) => ({ ...headers, cookie: [headers.cookie, cookie].filter(Boolean).join('; ') });
+const withCookie = (headers: Ask, cookie: string) => ({
+  ...headers,
+  cookie: [headers.cookie, cookie].filter(Boolean).join('; '),
+});
 
 export const SCREENS: Screen[] = [
   {
@@ -36,7 +39,10 @@ export const SCREENS: Screen[] = [
       h.now = T0 - 3 * DAY;
       return h.get(`/${q}`, headers);
     },
-    expect: { fr: "Le vote n'est pas encore ouvert. Il ouvrira le mardi 19 avril 2022 11:14 (heure de Paris).", en: 'Voting is not open yet. It opens on Tuesday 19 April 2022 11:14 (Paris time).' },
+    expect: {
+      fr: "Le vote n'est pas encore ouvert. Il ouvrira le mardi 19 avril 2022 11:14 (heure de Paris).",
+      en: 'Voting is not open yet. It opens on Tuesday 19 April 2022 11:14 (Paris time).',
+    },
   },
   {
     name: 'login after closing',
@@ -44,7 +50,10 @@ export const SCREENS: Screen[] = [
       h.now = T0 + 5 * DAY;
       return h.get(`/${q}`, headers);
     },
-    expect: { fr: 'Le vote est clos depuis le lundi 25 avril 2022 11:14 (heure de Paris).', en: 'Voting closed on Monday 25 April 2022 11:14 (Paris time).' },
+    expect: {
+      fr: 'Le vote est clos depuis le lundi 25 avril 2022 11:14 (heure de Paris).',
+      en: 'Voting closed on Monday 25 April 2022 11:14 (Paris time).',
+    },
   },
   {
     name: 'login with errors',
@@ -62,7 +71,10 @@ export const SCREENS: Screen[] = [
       const html = await (await h.get(`/${q}`, headers)).text();
       // An unknown identifier each time (same answer as a wrong password), so that the
       // per-account slow-down of repeated failures does not kick in across the test cases.
-      const identifier = `ZZZZ-ZZZZ-${Math.floor(Math.random() * 10_000).toString().padStart(4, '2').replace(/[01]/g, '9')}`;
+      const identifier = `ZZZZ-ZZZZ-${Math.floor(Math.random() * 10_000)
+        .toString()
+        .padStart(4, '2')
+        .replace(/[01]/g, '9')}`;
       return h.post(`/login${q}`, { identifier, password: 'wrong', ...(await h.code(html)) }, headers);
     },
     expect: { fr: 'Identifiant ou mot de passe incorrect.', en: 'Wrong identifier or password.' },
@@ -70,12 +82,14 @@ export const SCREENS: Screen[] = [
   },
   {
     name: 'voter space',
-    open: async (h, headers, q) => h.get(`/espace${q}`, withCookie(headers, `__Host-isoloir-session=${await loggedIn(h)}`)),
+    open: async (h, headers, q) =>
+      h.get(`/espace${q}`, withCookie(headers, `__Host-isoloir-session=${await loggedIn(h)}`)),
     expect: { fr: 'Votre espace électeur', en: 'Your voter space' },
   },
   {
     name: 'logged out',
-    open: async (h, headers, q) => h.post(`/deconnexion${q}`, {}, withCookie(headers, `__Host-isoloir-session=${await loggedIn(h)}`)),
+    open: async (h, headers, q) =>
+      h.post(`/deconnexion${q}`, {}, withCookie(headers, `__Host-isoloir-session=${await loggedIn(h)}`)),
     expect: { fr: 'Vous êtes déconnecté(e).', en: 'You are logged out.' },
   },
   {
@@ -168,7 +182,12 @@ const WAYS: { how: string; lang: Lang; headers: Ask; query: string }[] = [
   { how: 'with the lang cookie', lang: 'en', headers: { cookie: 'lang=en' }, query: '' },
   { how: 'with Accept-Language', lang: 'en', headers: { 'accept-language': 'en-GB,en;q=0.9,fr;q=0.5' }, query: '' },
   { how: 'with ?lang=fr over an English browser', lang: 'fr', headers: { 'accept-language': 'en' }, query: '?lang=fr' },
-  { how: 'with the cookie over an English browser', lang: 'fr', headers: { 'accept-language': 'en', cookie: 'lang=fr' }, query: '' },
+  {
+    how: 'with the cookie over an English browser',
+    lang: 'fr',
+    headers: { 'accept-language': 'en', cookie: 'lang=fr' },
+    query: '',
+  },
 ];
 
 describe('every screen in both languages', () => {

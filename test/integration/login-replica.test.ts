@@ -49,7 +49,7 @@ describe('login against a lagging read replica', () => {
     expect((await attempt(stale, DEMO.password)).kind).toBe('ok');
   });
 
-  it('refuses the old password and accepts the new one once the voter\'s object knows of the renewal', async () => {
+  it("refuses the old password and accepts the new one once the voter's object knows of the renewal", async () => {
     const numicHmac = await hmacHex(env.NUMIC_HMAC_KEY, DEMO.numic);
     await voterGuard(env, numicHmac).recordRenewal('password', T0 - 60_000);
     expect((await attempt(stale, DEMO.password)).kind).toBe('failed');

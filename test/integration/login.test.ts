@@ -15,7 +15,9 @@ async function loginForm(h: Harness, fields: { identifier?: string; password?: s
 /** The error a voter reads on the page (summary and field errors). */
 async function errorsOf(res: Response) {
   const html = await res.text();
-  return [...html.matchAll(/<p class="error"[^>]*>([^<]*)<|<a href="#[^"]*">([^<]*)<\/a><\/li>/g)].map((m) => text(m[1] ?? m[2]!));
+  return [...html.matchAll(/<p class="error"[^>]*>([^<]*)<|<a href="#[^"]*">([^<]*)<\/a><\/li>/g)].map((m) =>
+    text(m[1] ?? m[2]!),
+  );
 }
 
 describe('Écran 1 — login screen', () => {
@@ -112,10 +114,20 @@ describe('Écran 1 — login screen', () => {
     const html = await (await h.get('/')).text();
     const { captchaId, captcha } = await h.code(html);
     const wrongDigits = String((Number(captcha) + 1) % 10000).padStart(4, '0');
-    const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, captchaId, captcha: wrongDigits });
+    const res = await h.post('/login', {
+      identifier: DEMO.identifier,
+      password: DEMO.password,
+      captchaId,
+      captcha: wrongDigits,
+    });
     expect(res.status).toBe(400);
     expect(await errorsOf(res)).toContain('Le code de sécurité est incorrect. Un nouveau code est affiché.');
-    const forged = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, captchaId: 'AAAA', captcha: '1234' });
+    const forged = await h.post('/login', {
+      identifier: DEMO.identifier,
+      password: DEMO.password,
+      captchaId: 'AAAA',
+      captcha: '1234',
+    });
     expect(forged.status).toBe(400);
     expect(h.counts.verify).toBe(0);
   });
@@ -179,7 +191,13 @@ describe('Écran 1 — login screen', () => {
     const h = harness();
     const html = await (await h.get('/')).text();
     const code = await h.code(html);
-    const res = await h.post('/login', { identifier: 'ABCD-EFGH', password: 'x', captcha: '', captchaId: code.captchaId, intent: 'refresh' });
+    const res = await h.post('/login', {
+      identifier: 'ABCD-EFGH',
+      password: 'x',
+      captcha: '',
+      captchaId: code.captchaId,
+      intent: 'refresh',
+    });
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(body).toContain('value="ABCD-EFGH"');
@@ -194,9 +212,16 @@ describe('the election window', () => {
     await seedElection(T0 + DAY, T0 + 5 * DAY);
     const h = harness();
     const page = text(await (await h.get('/')).text());
-    expect(page).toContain("Le vote n'est pas encore ouvert. Il ouvrira le vendredi 22 avril 2022 11:14 (heure de Paris).");
+    expect(page).toContain(
+      "Le vote n'est pas encore ouvert. Il ouvrira le vendredi 22 avril 2022 11:14 (heure de Paris).",
+    );
     expect(page).not.toContain('Saisissez les 4 chiffres');
-    const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, captcha: '0000', captchaId: 'AAAA' });
+    const res = await h.post('/login', {
+      identifier: DEMO.identifier,
+      password: DEMO.password,
+      captcha: '0000',
+      captchaId: 'AAAA',
+    });
     expect(res.status).toBe(400);
     expect(h.counts.verify).toBe(0);
   });
@@ -233,7 +258,9 @@ describe('sessions', () => {
     const h = harness();
     const cookie = (await loginForm(h, {})).headers.get('set-cookie')!.split(';')[0]!;
     expect((await h.get('/espace', { cookie })).status).toBe(200);
-    await env.DB.prepare('UPDATE voters SET session_generation = session_generation + 1 WHERE numic = ?').bind(DEMO.numic).run();
+    await env.DB.prepare('UPDATE voters SET session_generation = session_generation + 1 WHERE numic = ?')
+      .bind(DEMO.numic)
+      .run();
     expect((await h.get('/espace', { cookie })).status).toBe(401);
   });
 });
@@ -246,7 +273,11 @@ describe('platform hygiene', () => {
     const foreign = await h.post('/login', { identifier: 'x' }, { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect(text(await foreign.text())).toContain('elle ne vient pas du portail de vote');
-    const bare = await h.fetch('/login', { method: 'POST', headers: { origin: 'https://evil.example' }, body: 'identifier=x' });
+    const bare = await h.fetch('/login', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+      body: 'identifier=x',
+    });
     expect(bare.status).toBe(403);
   });
 
@@ -278,7 +309,11 @@ describe('platform hygiene', () => {
     const big = await h.post('/login', { identifier: 'x'.repeat(40_000) });
     expect(big.status).toBe(413);
     expect(text(await big.text())).toContain('La demande est trop volumineuse.');
-    const json = await h.fetch('/login', { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: '{}' });
+    const json = await h.fetch('/login', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(json.status).toBeLessThan(500);
     const empty = await h.post('/login', {});
     expect(empty.status).toBe(400);

@@ -7,7 +7,13 @@ import { DAY, DEMO, T0, harness, seedElection, seedVoter, text, type Harness } f
 import { capturedQueues, countingBindings, linkIn, outbox, pathOf, type OutboxMessage } from '../renewal-helpers';
 
 const HOUR = 3_600_000;
-const SECOND = { numic: '00654321', email: 'second@example.org', phone: '+33600000002', identifier: 'PQRS-TVWX-YZ23', password: 'Vote-2022-Bis' };
+const SECOND = {
+  numic: '00654321',
+  email: 'second@example.org',
+  phone: '+33600000002',
+  identifier: 'PQRS-TVWX-YZ23',
+  password: 'Vote-2022-Bis',
+};
 
 /**
  * Tests start at the real time, not at the fixed T0 of 2022: VoterGuard's alarm purges rows
@@ -149,7 +155,12 @@ describe('password renewal', () => {
     expect(matched.status).toBe(200);
     expect(matched.pbkdf2).toBe(1);
     for (const other of [unknown, wrongNumic]) {
-      expect({ ...other, objects: 0, batches: 0, pbkdf2: 0 }).toEqual({ ...matched, objects: 0, batches: 0, pbkdf2: 0 });
+      expect({ ...other, objects: 0, batches: 0, pbkdf2: 0 }).toEqual({
+        ...matched,
+        objects: 0,
+        batches: 0,
+        pbkdf2: 0,
+      });
       expect(other.objects).toEqual(matched.objects);
       expect(other.batches).toBe(matched.batches);
       expect(other.pbkdf2).toBe(matched.pbkdf2);
@@ -191,7 +202,8 @@ describe('password renewal', () => {
     }
     expect(known.map((r) => r.status)).toEqual([200, 200, 200, 429]);
     expect(unknown.map((r) => r.status)).toEqual([200, 200, 200, 429]);
-    const notice = async (r: Response) => text(/<div class="notice[^"]*" role="status">([\s\S]*?)<\/div>/.exec(await r.text())?.[1] ?? '');
+    const notice = async (r: Response) =>
+      text(/<div class="notice[^"]*" role="status">([\s\S]*?)<\/div>/.exec(await r.text())?.[1] ?? '');
     const knownNotice = await notice(known[3]!);
     expect(knownNotice).toContain('Aucun SMS n’a été envoyé pour cette demande.');
     expect(knownNotice).toMatch(/dans 24 heure\(s\)/);
@@ -222,12 +234,15 @@ describe('password renewal', () => {
     await ask(h, 'ZZZZ-ZZZZ-ZZZZ', DEMO.numic);
     const password = passwordIn((await deliver()).find((m) => m.channel === 'sms')!);
     const numicHmac = await hmacHex(env.NUMIC_HMAC_KEY, DEMO.numic);
-    const rows = (await env.DB.prepare('SELECT event, numic_hmac, outcome FROM audit_events ORDER BY id').all()).results;
+    const rows = (await env.DB.prepare('SELECT event, numic_hmac, outcome FROM audit_events ORDER BY id').all())
+      .results;
     expect(rows).toEqual([
       { event: 'password-renewal', numic_hmac: numicHmac, outcome: 'success' },
       { event: 'password-renewal', numic_hmac: numicHmac, outcome: 'no-match' },
     ]);
-    const voter = await env.DB.prepare('SELECT session_generation, password_renewed_at FROM voters WHERE numic = ?').bind(DEMO.numic).first();
+    const voter = await env.DB.prepare('SELECT session_generation, password_renewed_at FROM voters WHERE numic = ?')
+      .bind(DEMO.numic)
+      .first();
     expect(voter).toEqual({ session_generation: 1, password_renewed_at: h.now });
     // No queued message holds the password in clear (its secret part is sealed).
     const queued = q.deliveries().map((m) => JSON.stringify(m.body));
@@ -281,7 +296,9 @@ describe('password renewal', () => {
     expect(text(await res.text())).toContain('votre mot de passe actuel reste valable');
     await q.flush();
     expect((await outbox(h)).length).toBe(0);
-    expect(await voterGuard(env, await hmacHex(env.NUMIC_HMAC_KEY, DEMO.numic)).renewedAt('password', h.now)).toBeNull();
+    expect(
+      await voterGuard(env, await hmacHex(env.NUMIC_HMAC_KEY, DEMO.numic)).renewedAt('password', h.now),
+    ).toBeNull();
     expect((await login(harness(START), DEMO.identifier, DEMO.password)).status).toBe(303);
   });
 });
@@ -290,7 +307,9 @@ describe('the one-at-a-time rule', () => {
   /** Asks for an identifier link and returns its path. */
   async function identifierLink(h: Harness, deliver: () => Promise<OutboxMessage[]>) {
     const before = (await deliver()).length;
-    expect((await h.post('/identifiant-perdu', { numic: DEMO.numic, email: DEMO.email, ...(await code(h)) })).status).toBe(200);
+    expect(
+      (await h.post('/identifiant-perdu', { numic: DEMO.numic, email: DEMO.email, ...(await code(h)) })).status,
+    ).toBe(200);
     const mails = await deliver();
     expect(mails.length).toBe(before + 1);
     return pathOf(linkIn(mails.at(-1)!));
@@ -314,7 +333,9 @@ describe('the one-at-a-time rule', () => {
     expect(res.status).toBe(409);
     const html = await res.text();
     expect(text(html)).toContain('Votre identifiant a été renouvelé il y a moins de 24 heures');
-    expect(text(html)).toContain("Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.");
+    expect(text(html)).toContain(
+      "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
+    );
     expect(html).toContain('href="/aide"');
     expect((await deliver()).filter((m) => m.channel === 'sms')).toHaveLength(1); // the identifier notice only
     expect((await login(h, identifier, DEMO.password)).status).toBe(303);
@@ -346,17 +367,25 @@ describe('the one-at-a-time rule', () => {
       const page = await (await h.get(path)).text();
       const ref = /name="ref" value="([^"]+)"/.exec(page)![1]!;
       const token = /name="token" value="([^"]+)"/.exec(page)![1]!;
-      const identifierBefore = (await env.DB.prepare('SELECT identifier_hmac, password_hash FROM voters WHERE numic = ?').bind(DEMO.numic).first())!;
+      const identifierBefore = (await env.DB.prepare(
+        'SELECT identifier_hmac, password_hash FROM voters WHERE numic = ?',
+      )
+        .bind(DEMO.numic)
+        .first())!;
       const [completion, renewal] = await Promise.all([
         h.post('/r', { ref, token, password: currentPassword, ...(await code(h)) }),
         ask(h, currentIdentifier, DEMO.numic),
       ]);
-      const after = (await env.DB.prepare('SELECT identifier_hmac, password_hash FROM voters WHERE numic = ?').bind(DEMO.numic).first())!;
+      const after = (await env.DB.prepare('SELECT identifier_hmac, password_hash FROM voters WHERE numic = ?')
+        .bind(DEMO.numic)
+        .first())!;
       const identifierChanged = after.identifier_hmac !== identifierBefore.identifier_hmac;
       const passwordChanged = after.password_hash !== identifierBefore.password_hash;
       expect(identifierChanged && passwordChanged).toBe(false);
       expect(identifierChanged || passwordChanged).toBe(true);
-      expect([completion.status, renewal.status].filter((s) => s === 409).length + (completion.status === 401 ? 1 : 0)).toBe(1);
+      expect(
+        [completion.status, renewal.status].filter((s) => s === 409).length + (completion.status === 401 ? 1 : 0),
+      ).toBe(1);
       const completed = completion.status === 200 ? await completion.text() : '';
       if (identifierChanged) currentIdentifier = /id="new-identifier"[^>]*>([A-Z0-9-]+)</.exec(completed)![1]!;
       if (passwordChanged) {

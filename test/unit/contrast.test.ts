@@ -5,7 +5,9 @@ import css from '../../public/styles.css?raw';
 
 function variables(source: string): Record<string, string> {
   const root = /:root\s*\{([\s\S]*?)\}/.exec(source)?.[1] ?? '';
-  return Object.fromEntries([...root.matchAll(/--([\w-]+):\s*(#[0-9a-fA-F]{6})/g)].map((m) => [m[1]!, m[2]!.toLowerCase()]));
+  return Object.fromEntries(
+    [...root.matchAll(/--([\w-]+):\s*(#[0-9a-fA-F]{6})/g)].map((m) => [m[1]!, m[2]!.toLowerCase()]),
+  );
 }
 
 function luminance(hex: string): number {
@@ -26,7 +28,20 @@ describe('colour contrast of public/styles.css', () => {
   const white = '#ffffff';
 
   it('declares the palette', () => {
-    for (const name of ['text', 'muted', 'blue', 'bg', 'bg-alt', 'error', 'error-bg', 'info-bg', 'warning-bg', 'success', 'focus', 'border']) {
+    for (const name of [
+      'text',
+      'muted',
+      'blue',
+      'bg',
+      'bg-alt',
+      'error',
+      'error-bg',
+      'info-bg',
+      'warning-bg',
+      'success',
+      'focus',
+      'border',
+    ]) {
       expect(v[name], name).toMatch(/^#[0-9a-f]{6}$/);
     }
   });

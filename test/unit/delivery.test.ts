@@ -62,7 +62,11 @@ describe('retry policy', () => {
     const blocks = [...wranglerToml.matchAll(/^queue = "([^"]*-delivery)"$[^[]*?^max_retries = (\d+)$/gm)];
     const inline = [...wranglerToml.matchAll(/\{ queue = "([^"]*-delivery)",[^}]*max_retries = (\d+)/g)];
     const found = [...blocks, ...inline].map((m) => [m[1], Number(m[2])]);
-    expect(found.map(([q]) => q).sort()).toEqual(['isoloir-delivery', 'isoloir-production-delivery', 'isoloir-staging-delivery']);
+    expect(found.map(([q]) => q).sort()).toEqual([
+      'isoloir-delivery',
+      'isoloir-production-delivery',
+      'isoloir-staging-delivery',
+    ]);
     for (const [, retries] of found) expect(retries).toBe(MAX_RETRIES);
   });
 });

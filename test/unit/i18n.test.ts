@@ -14,8 +14,15 @@ describe('message catalogues', () => {
 
   it('use the same placeholders in both languages, key by key', () => {
     const mismatches = Object.keys(fr)
-      .filter((key) => JSON.stringify(placeholders(fr[key as keyof typeof fr])) !== JSON.stringify(placeholders(en[key as keyof typeof en])))
-      .map((key) => `${key}: fr ${placeholders(fr[key as keyof typeof fr])} / en ${placeholders(en[key as keyof typeof en])}`);
+      .filter(
+        (key) =>
+          JSON.stringify(placeholders(fr[key as keyof typeof fr])) !==
+          JSON.stringify(placeholders(en[key as keyof typeof en])),
+      )
+      .map(
+        (key) =>
+          `${key}: fr ${placeholders(fr[key as keyof typeof fr])} / en ${placeholders(en[key as keyof typeof en])}`,
+      );
     expect(mismatches).toEqual([]);
   });
 
@@ -59,7 +66,9 @@ describe('message catalogues', () => {
     ];
     const values = Object.values(fr) as string[];
     for (const text of source) expect(values).toContain(text);
-    expect(fr['help.faq.both.a1']).toBe("Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.");
+    expect(fr['help.faq.both.a1']).toBe(
+      "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
+    );
     expect(fr['help.faq.spam.a1']).toContain(
       "Si celui-ci ne vous parvient pas d'ici quelques minutes, merci de consulter le dossier des « courriels indésirables (spam) ».",
     );

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatIdentifier, generateIdentifier, generatePassword, normalizeIdentifier, normalizeNumic, IDENTIFIER_ALPHABET } from '../../src/platform/credentials';
+import {
+  formatIdentifier,
+  generateIdentifier,
+  generatePassword,
+  normalizeIdentifier,
+  normalizeNumic,
+  IDENTIFIER_ALPHABET,
+} from '../../src/platform/credentials';
 import { loginVerdict, windowVerdict } from '../../src/platform/guard/throttle';
 import { PBKDF2_ITERATIONS, hashPassword, verifyPassword } from '../../src/platform/passwords';
 import { remainingText, formatParis } from '../../src/i18n/dates';

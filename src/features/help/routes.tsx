@@ -33,7 +33,12 @@ async function electionTitle(s: Services): Promise<string | undefined> {
 
 async function renderHelp(
   c: Context<AppEnv>,
-  opts: { values?: Record<string, string | undefined>; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 429 } = {},
+  opts: {
+    values?: Record<string, string | undefined>;
+    errors?: FieldErrors;
+    notice?: string;
+    status?: 200 | 400 | 429;
+  } = {},
 ) {
   const { services: s, t, locale } = c.var;
   const [title, captchaId] = await Promise.all([electionTitle(s), newCaptcha(s.env, s.clock())]);
@@ -86,7 +91,15 @@ helpRoutes.post(
         });
       case 'sent':
         c.header('Cache-Control', 'no-store');
-        return c.html(<SentPage t={t} locale={locale} electionTitle={await electionTitle(s)} reference={outcome.reference} email={input.email} />);
+        return c.html(
+          <SentPage
+            t={t}
+            locale={locale}
+            electionTitle={await electionTitle(s)}
+            reference={outcome.reference}
+            email={input.email}
+          />,
+        );
     }
   },
 );

@@ -26,7 +26,15 @@
  * passwords void it; the GET changes nothing and the form posts to `/r`, without the token
  * in its URL.
  */
-import { fromBase64Url, hmacHex, randomBytes, sha256Hex, timingSafeEqual, toBase64Url, toHex } from '../../platform/crypto';
+import {
+  fromBase64Url,
+  hmacHex,
+  randomBytes,
+  sha256Hex,
+  timingSafeEqual,
+  toBase64Url,
+  toHex,
+} from '../../platform/crypto';
 
 const RANDOM_BYTES = 16;
 const TAG_BYTES = 8;

@@ -24,9 +24,7 @@ function compose(locale: Locale, subject: string, paragraphs: (string | null)[])
   const text = paragraphs.map((p) => p ?? SECRET_PLACEHOLDER).join('\n\n') + '\n';
   const body = paragraphs
     .map((p) =>
-      p === null
-        ? `<p><a href="${SECRET_PLACEHOLDER}">${SECRET_PLACEHOLDER}</a></p>`
-        : `<p>${escapeHtml(p)}</p>`,
+      p === null ? `<p><a href="${SECRET_PLACEHOLDER}">${SECRET_PLACEHOLDER}</a></p>` : `<p>${escapeHtml(p)}</p>`,
     )
     .join('\n');
   const html = `<!DOCTYPE html>\n<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n${body}\n</body></html>\n`;
@@ -68,7 +66,10 @@ export function linkEmail(
 }
 
 /** "Your identifier was renewed; if it was not you, contact the assistance", by e-mail and SMS. */
-export function renewedNotices(to: Recipient, opts: { election: string; at: number; origin: string }): OutboundMessage[] {
+export function renewedNotices(
+  to: Recipient,
+  opts: { election: string; at: number; origin: string },
+): OutboundMessage[] {
   const t = translator(to.locale);
   const date = formatParisNamed(opts.at, to.locale, t);
   const help = helpUrl(opts.origin);

@@ -45,7 +45,13 @@ async function windowNotice(c: Context<AppEnv>, state: 'before' | 'closed') {
 
 async function renderRequest(
   c: Context<AppEnv>,
-  opts: { values?: { numic?: string; email?: string }; errors?: FieldErrors; notice?: string; closed?: boolean; status?: Status } = {},
+  opts: {
+    values?: { numic?: string; email?: string };
+    errors?: FieldErrors;
+    notice?: string;
+    closed?: boolean;
+    status?: Status;
+  } = {},
 ) {
   const { services: s, t, locale } = c.var;
   const now = s.clock();
@@ -53,7 +59,15 @@ async function renderRequest(
   const captchaId = opts.closed ? null : await newCaptcha(s.env, now);
   c.header('Cache-Control', 'no-store');
   return c.html(
-    <RequestPage t={t} locale={locale} electionTitle={election.title} captchaId={captchaId} values={opts.values} errors={opts.errors} notice={opts.notice} />,
+    <RequestPage
+      t={t}
+      locale={locale}
+      electionTitle={election.title}
+      captchaId={captchaId}
+      values={opts.values}
+      errors={opts.errors}
+      notice={opts.notice}
+    />,
     opts.status ?? 200,
   );
 }
@@ -77,7 +91,10 @@ identifierRenewalRoutes.post(
       c.header('Cache-Control', 'no-store');
       return c.html(<SentPage t={c.var.t} locale={c.var.locale} electionTitle={election.title} />);
     }
-    return renderRequest(c, { values: { numic: input.numic, email: input.email }, ...(await requestRefusal(c, outcome)) });
+    return renderRequest(c, {
+      values: { numic: input.numic, email: input.email },
+      ...(await requestRefusal(c, outcome)),
+    });
   },
 );
 
@@ -87,9 +104,15 @@ async function requestRefusal(c: Context<AppEnv>, outcome: Exclude<RequestOutcom
     case 'captcha':
       return { errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 as const };
     case 'throttled':
-      return { notice: t('identifierRenewal.throttled', { minutes: minutesOf(outcome.retryAfterMs) }), status: 429 as const };
+      return {
+        notice: t('identifierRenewal.throttled', { minutes: minutesOf(outcome.retryAfterMs) }),
+        status: 429 as const,
+      };
     case 'address-limited':
-      return { notice: t('login.tooManyFromNetwork', { minutes: minutesOf(outcome.retryAfterMs) }), status: 429 as const };
+      return {
+        notice: t('login.tooManyFromNetwork', { minutes: minutesOf(outcome.retryAfterMs) }),
+        status: 429 as const,
+      };
     case 'window':
       return { notice: await windowNotice(c, outcome.state), closed: true, status: 400 as const };
   }
@@ -97,28 +120,60 @@ async function requestRefusal(c: Context<AppEnv>, outcome: Exclude<RequestOutcom
 
 // ---------------------------------------------------------------- the link (Écrans 5 and 6)
 
-async function renderLink(c: Context<AppEnv>, ref: string, token: string, opts: { errors?: FieldErrors; notice?: string; status?: Status } = {}) {
+async function renderLink(
+  c: Context<AppEnv>,
+  ref: string,
+  token: string,
+  opts: { errors?: FieldErrors; notice?: string; status?: Status } = {},
+) {
   const { services: s, t, locale } = c.var;
   const [election, captchaId] = await Promise.all([s.election(), newCaptcha(s.env, s.clock())]);
   c.header('Cache-Control', 'no-store');
   c.header('X-Robots-Tag', 'noindex');
   return c.html(
-    <LinkPage t={t} locale={locale} electionTitle={election.title} ref={ref} token={token} captchaId={captchaId} errors={opts.errors} notice={opts.notice} />,
+    <LinkPage
+      t={t}
+      locale={locale}
+      electionTitle={election.title}
+      ref={ref}
+      token={token}
+      captchaId={captchaId}
+      errors={opts.errors}
+      notice={opts.notice}
+    />,
     opts.status ?? 200,
   );
 }
 
 async function renderProblem(
   c: Context<AppEnv>,
-  problem: { kind: 'invalid'; state: InvalidLink } | { kind: 'cooling-off' } | { kind: 'failed' } | { kind: 'window'; state: 'before' | 'closed' },
+  problem:
+    | { kind: 'invalid'; state: InvalidLink }
+    | { kind: 'cooling-off' }
+    | { kind: 'failed' }
+    | { kind: 'window'; state: 'before' | 'closed' },
 ) {
   const { services: s, t, locale } = c.var;
   const election = await s.election();
-  const page = (title: string, message: string, next: 'ask-again' | 'assistance' | 'none', status: Status, rule = false) => {
+  const page = (
+    title: string,
+    message: string,
+    next: 'ask-again' | 'assistance' | 'none',
+    status: Status,
+    rule = false,
+  ) => {
     c.header('Cache-Control', 'no-store');
     c.header('X-Robots-Tag', 'noindex');
     return c.html(
-      <ProblemPage t={t} locale={locale} electionTitle={election.title} title={title} message={message} next={next} rule={rule} />,
+      <ProblemPage
+        t={t}
+        locale={locale}
+        electionTitle={election.title}
+        title={title}
+        message={message}
+        next={next}
+        rule={rule}
+      />,
       status,
     );
   };
@@ -155,7 +210,8 @@ identifierRenewalRoutes.post(
   '/r',
   validForm(validateSchema, (c, values, errors) => {
     const { ref = '', token = '' } = values;
-    if (!REF_PATTERN.test(ref) || !TOKEN_PATTERN.test(token)) return renderProblem(c, { kind: 'invalid', state: 'unknown' });
+    if (!REF_PATTERN.test(ref) || !TOKEN_PATTERN.test(token))
+      return renderProblem(c, { kind: 'invalid', state: 'unknown' });
     return renderLink(c, ref, token, { errors, status: errors ? 400 : 200 });
   }),
   async (c) => {
@@ -171,14 +227,22 @@ async function renderCompletion(c: Context<AppEnv>, ref: string, token: string, 
     case 'renewed': {
       const election = await s.election();
       c.header('Cache-Control', 'no-store');
-      return c.html(<RenewedPage t={t} locale={locale} electionTitle={election.title} identifier={outcome.identifier} />);
+      return c.html(
+        <RenewedPage t={t} locale={locale} electionTitle={election.title} identifier={outcome.identifier} />,
+      );
     }
     case 'captcha':
       return renderLink(c, ref, token, { errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 });
     case 'wrong-password':
-      return renderLink(c, ref, token, { errors: { password: t('identifierRenewal.wrongPassword', { max: MAX_WRONG_PASSWORDS }) }, status: 401 });
+      return renderLink(c, ref, token, {
+        errors: { password: t('identifierRenewal.wrongPassword', { max: MAX_WRONG_PASSWORDS }) },
+        status: 401,
+      });
     case 'address-limited':
-      return renderLink(c, ref, token, { notice: t('login.tooManyFromNetwork', { minutes: minutesOf(outcome.retryAfterMs) }), status: 429 });
+      return renderLink(c, ref, token, {
+        notice: t('login.tooManyFromNetwork', { minutes: minutesOf(outcome.retryAfterMs) }),
+        status: 429,
+      });
     default:
       return renderProblem(c, outcome);
   }

@@ -59,7 +59,12 @@ async function gate(s: Services, req: Checked, now: number): Promise<Refused | n
 }
 
 function recipient(voter: Voter, numicHmac: string): Recipient {
-  return { email: voter.email, phone: voter.phone, locale: isLocale(voter.language) ? voter.language : 'fr', numicHmac };
+  return {
+    email: voter.email,
+    phone: voter.phone,
+    locale: isLocale(voter.language) ? voter.language : 'fr',
+    numicHmac,
+  };
 }
 
 /**
@@ -152,7 +157,9 @@ export async function inspectLink(
   s: Services,
   ref: string,
   token: string,
-): Promise<{ kind: 'form' } | { kind: 'invalid'; state: InvalidLink } | { kind: 'window'; state: 'before' | 'closed' }> {
+): Promise<
+  { kind: 'form' } | { kind: 'invalid'; state: InvalidLink } | { kind: 'window'; state: 'before' | 'closed' }
+> {
   const now = s.clock();
   const state = renewalState(await s.election(), now);
   if (state !== 'open') return { kind: 'window', state };
@@ -226,7 +233,14 @@ export async function completeIdentifierRenewal(
   }
 
   const election = await s.election();
-  await sendNotices(s, renewedNotices(recipient(voter, link.numicHmac), { election: election.title, at: now, origin: s.env.PUBLIC_ORIGIN }));
+  await sendNotices(
+    s,
+    renewedNotices(recipient(voter, link.numicHmac), {
+      election: election.title,
+      at: now,
+      origin: s.env.PUBLIC_ORIGIN,
+    }),
+  );
   return { kind: 'renewed', identifier: formatIdentifier(identifier) };
 }
 

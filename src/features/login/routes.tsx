@@ -20,14 +20,28 @@ export const loginRoutes = new Hono<AppEnv>();
 
 async function renderLogin(
   c: Context<AppEnv>,
-  opts: { values?: { identifier?: string }; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 401 | 429 } = {},
+  opts: {
+    values?: { identifier?: string };
+    errors?: FieldErrors;
+    notice?: string;
+    status?: 200 | 400 | 401 | 429;
+  } = {},
 ) {
   const { services: s, t, locale } = c.var;
   const now = s.clock();
   const [election, captchaId] = await Promise.all([s.election(), newCaptcha(s.env, now)]);
   c.header('Cache-Control', 'no-store');
   const page = (id: string) => (
-    <LoginPage t={t} locale={locale} election={election} now={now} captchaId={id} values={opts.values} errors={opts.errors} notice={opts.notice} />
+    <LoginPage
+      t={t}
+      locale={locale}
+      election={election}
+      now={now}
+      captchaId={id}
+      values={opts.values}
+      errors={opts.errors}
+      notice={opts.notice}
+    />
   );
   if (opts.values || opts.errors || opts.notice || opts.status) return c.html(page(captchaId), opts.status ?? 200);
   // The blank screen every voter loads: rendered once per language and minute (views/code-slot.ts).
@@ -71,9 +85,15 @@ function refusal(outcome: Exclude<LoginOutcome, { kind: 'ok' }>, t: AppEnv['Vari
     case 'failed':
       return { errors: { form: t('login.failed') }, status: 401 as const };
     case 'throttled':
-      return { notice: t('login.throttled', { seconds: Math.ceil(outcome.retryAfterMs / 1000) }), status: 429 as const };
+      return {
+        notice: t('login.throttled', { seconds: Math.ceil(outcome.retryAfterMs / 1000) }),
+        status: 429 as const,
+      };
     case 'address-limited':
-      return { notice: t('login.tooManyFromNetwork', { minutes: Math.ceil(outcome.retryAfterMs / 60_000) }), status: 429 as const };
+      return {
+        notice: t('login.tooManyFromNetwork', { minutes: Math.ceil(outcome.retryAfterMs / 60_000) }),
+        status: 429 as const,
+      };
     case 'window':
       return { status: 400 as const };
   }

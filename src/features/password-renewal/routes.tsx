@@ -36,7 +36,15 @@ async function renderForm(
   const captchaId = opts.closed ? null : await newCaptcha(s.env, s.clock());
   c.header('Cache-Control', 'no-store');
   return c.html(
-    <RequestPage t={t} locale={locale} electionTitle={election.title} captchaId={captchaId} values={opts.values} errors={opts.errors} notice={opts.notice} />,
+    <RequestPage
+      t={t}
+      locale={locale}
+      electionTitle={election.title}
+      captchaId={captchaId}
+      values={opts.values}
+      errors={opts.errors}
+      notice={opts.notice}
+    />,
     opts.status ?? 200,
   );
 }
@@ -51,7 +59,11 @@ passwordRenewalRoutes.get('/mot-de-passe-perdu', async (c) => {
 passwordRenewalRoutes.post(
   '/mot-de-passe-perdu',
   validForm(requestSchema, (c, values, errors) =>
-    renderForm(c, { values: { identifier: values.identifier, numic: values.numic }, errors, status: errors ? 400 : 200 }),
+    renderForm(c, {
+      values: { identifier: values.identifier, numic: values.numic },
+      errors,
+      status: errors ? 400 : 200,
+    }),
   ),
   async (c) => {
     const input = c.req.valid('form');
@@ -84,15 +96,30 @@ async function renderOutcome(c: Context<AppEnv>, values: Values, outcome: Passwo
       );
     case 'failed':
       return c.html(
-        <RefusedPage t={t} locale={locale} electionTitle={election.title} title={t('error.title')} message={t('passwordRenewal.failed')} rule={false} />,
+        <RefusedPage
+          t={t}
+          locale={locale}
+          electionTitle={election.title}
+          title={t('error.title')}
+          message={t('passwordRenewal.failed')}
+          rule={false}
+        />,
         503,
       );
     case 'captcha':
       return renderForm(c, { values, errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 });
     case 'throttled':
-      return renderForm(c, { values, notice: t('passwordRenewal.throttled', { wait: waitText(outcome.retryAfterMs, t) }), status: 429 });
+      return renderForm(c, {
+        values,
+        notice: t('passwordRenewal.throttled', { wait: waitText(outcome.retryAfterMs, t) }),
+        status: 429,
+      });
     case 'address-limited':
-      return renderForm(c, { values, notice: t('login.tooManyFromNetwork', { minutes: Math.max(1, Math.ceil(outcome.retryAfterMs / 60_000)) }), status: 429 });
+      return renderForm(c, {
+        values,
+        notice: t('login.tooManyFromNetwork', { minutes: Math.max(1, Math.ceil(outcome.retryAfterMs / 60_000)) }),
+        status: 429,
+      });
     case 'window':
       return renderForm(c, { values, notice: await windowNotice(c, outcome.state), closed: true, status: 400 });
   }

@@ -42,7 +42,12 @@ export interface PasswordRenewalRequest {
 }
 
 function recipient(voter: Voter, numicHmac: string): Recipient {
-  return { email: voter.email, phone: voter.phone, locale: isLocale(voter.language) ? voter.language : 'fr', numicHmac };
+  return {
+    email: voter.email,
+    phone: voter.phone,
+    locale: isLocale(voter.language) ? voter.language : 'fr',
+    numicHmac,
+  };
 }
 
 /**
@@ -53,7 +58,10 @@ function recipient(voter: Voter, numicHmac: string): Recipient {
  * PBKDF2 on both paths) and writes its audit event in a D1 batch of its own. Only the SMS and
  * the notice, queued after the answer is decided, are the matching request's alone.
  */
-export async function requestPasswordRenewal(s: Services, req: PasswordRenewalRequest): Promise<PasswordRenewalOutcome> {
+export async function requestPasswordRenewal(
+  s: Services,
+  req: PasswordRenewalRequest,
+): Promise<PasswordRenewalOutcome> {
   const now = s.clock();
   const election = await s.election();
   const state = renewalState(election, now);
@@ -92,13 +100,23 @@ export async function requestPasswordRenewal(s: Services, req: PasswordRenewalRe
 
   const password = generatePassword();
   const passwordHash = await s.hasher.hash(password);
-  const audit = auditInsert(s.db, { event: 'password-renewal', numicHmac, at: now, outcome: match ? 'success' : 'no-match' });
+  const audit = auditInsert(s.db, {
+    event: 'password-renewal',
+    numicHmac,
+    at: now,
+    outcome: match ? 'success' : 'no-match',
+  });
   try {
     if (match) {
       await s.db.batch([
         s.db
           .update(voters)
-          .set({ passwordHash, sessionGeneration: sql`${voters.sessionGeneration} + 1`, passwordRenewedAt: now, updatedAt: now })
+          .set({
+            passwordHash,
+            sessionGeneration: sql`${voters.sessionGeneration} + 1`,
+            passwordRenewedAt: now,
+            updatedAt: now,
+          })
           .where(eq(voters.id, match.id)),
         audit,
       ]);
@@ -116,7 +134,12 @@ export async function requestPasswordRenewal(s: Services, req: PasswordRenewalRe
   if (match) {
     const to = recipient(match, numicHmac);
     await send(s, [
-      passwordSms(to, { election: election.title, password, origin: s.env.PUBLIC_ORIGIN, expiresAt: election.closesAt }),
+      passwordSms(to, {
+        election: election.title,
+        password,
+        origin: s.env.PUBLIC_ORIGIN,
+        expiresAt: election.closesAt,
+      }),
       renewedNotice(to, { election: election.title, at: now, origin: s.env.PUBLIC_ORIGIN }),
     ]);
   }
@@ -128,6 +151,7 @@ async function send(s: Services, messages: OutboundMessage[]): Promise<void> {
   const delivery = queueDelivery(s.env);
   const results = await Promise.allSettled(messages.map((m) => delivery.send(m)));
   for (const r of results) {
-    if (r.status === 'rejected') console.error(`isoloir: password renewal message not queued: ${(r.reason as Error).message}`);
+    if (r.status === 'rejected')
+      console.error(`isoloir: password renewal message not queued: ${(r.reason as Error).message}`);
   }
 }

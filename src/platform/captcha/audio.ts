@@ -94,7 +94,9 @@ export async function renderCaptchaAudio(
   const gaps = spoken.map(() => seconds(between(0.35, 0.85)));
   const trail = seconds(between(0.3, 0.6));
   const total =
-    lead + spoken.reduce((sum, s, i) => sum + Math.floor(s.clip.length / s.rate) + (i < spoken.length - 1 ? gaps[i]! : 0), 0) + trail;
+    lead +
+    spoken.reduce((sum, s, i) => sum + Math.floor(s.clip.length / s.rate) + (i < spoken.length - 1 ? gaps[i]! : 0), 0) +
+    trail;
   const out = new Float32Array(total);
 
   // Background: low-passed noise whose level drifts slowly.

@@ -35,9 +35,7 @@ export async function issueChallenge(secret: string, now: number): Promise<{ id:
   const expiresAt = now + CAPTCHA_TTL_MS;
   const iv = randomBytes(IV_BYTES);
   const plain = new TextEncoder().encode(`${digits}.${Math.ceil(expiresAt / 1000)}`);
-  const sealed = new Uint8Array(
-    await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await aesKey(secret), plain),
-  );
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await aesKey(secret), plain));
   const bytes = new Uint8Array(IV_BYTES + sealed.length);
   bytes.set(iv);
   bytes.set(sealed, IV_BYTES);

@@ -11,12 +11,7 @@ import { database, type Database } from '../database';
 import { providerFor, redact, scrub } from './providers';
 import { backoffSeconds, isLastAttempt, MAX_ATTEMPTS } from './retry';
 import { openSecret } from './seal';
-import {
-  SECRET_PLACEHOLDER,
-  type OutboundMessage,
-  type OutcomeStatus,
-  type ProviderAnswer,
-} from './types';
+import { SECRET_PLACEHOLDER, type OutboundMessage, type OutcomeStatus, type ProviderAnswer } from './types';
 import type { QueuedDelivery } from './index';
 
 type Outgoing = Omit<OutboundMessage, 'secret'>;
@@ -91,8 +86,12 @@ async function deliverOne(msg: Message<unknown>, env: Cloudflare.Env, db: Databa
     }
     let secret: string | undefined;
     if (body.sealedSecret !== undefined) {
-      const opened = await openSecret(env.DELIVERY_KEY, body.sealedSecret, { messageId: id, expiresAt: message.expiresAt });
-      if (opened === null) return await settle(final('failed', msg, 'none', 'sealed secret not opened (DELIVERY_KEY changed?)'));
+      const opened = await openSecret(env.DELIVERY_KEY, body.sealedSecret, {
+        messageId: id,
+        expiresAt: message.expiresAt,
+      });
+      if (opened === null)
+        return await settle(final('failed', msg, 'none', 'sealed secret not opened (DELIVERY_KEY changed?)'));
       secret = opened;
     }
     const provider = providerFor(env, message.channel, now);
@@ -144,7 +143,12 @@ function fill(message: Outgoing, secret: string | undefined): Outgoing {
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function final(status: OutcomeStatus, msg: Message<unknown>, provider: string, answer: string): Outcome {
@@ -161,7 +165,13 @@ async function alreadyRecorded(db: Database, messageId: string): Promise<boolean
   return row !== undefined;
 }
 
-async function insertOutcome(db: Database, messageId: string, message: Outgoing | undefined, now: () => number, o: Outcome) {
+async function insertOutcome(
+  db: Database,
+  messageId: string,
+  message: Outgoing | undefined,
+  now: () => number,
+  o: Outcome,
+) {
   await db.insert(deliveryOutcomes).values({
     messageId,
     channel: message?.channel ?? 'unknown',

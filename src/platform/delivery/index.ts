@@ -54,12 +54,14 @@ function checkSecretContract(m: OutboundMessage): void {
   const parts = [m.text, m.html ?? ''];
   if (m.subject?.includes(SECRET_PLACEHOLDER)) throw new Error('delivery: {{secret}} is not allowed in a subject');
   if (m.secret === undefined) {
-    if (parts.some((p) => p.includes(SECRET_PLACEHOLDER))) throw new Error('delivery: {{secret}} used without a secret');
+    if (parts.some((p) => p.includes(SECRET_PLACEHOLDER)))
+      throw new Error('delivery: {{secret}} used without a secret');
     return;
   }
   if (m.secret === '') throw new Error('delivery: empty secret');
   if ([...parts, m.subject ?? ''].some((p) => p.includes(m.secret!))) {
     throw new Error('delivery: the secret must be written as {{secret}}, not in clear');
   }
-  if (!parts.some((p) => p.includes(SECRET_PLACEHOLDER))) throw new Error('delivery: a secret without {{secret}} in the texts');
+  if (!parts.some((p) => p.includes(SECRET_PLACEHOLDER)))
+    throw new Error('delivery: a secret without {{secret}} in the texts');
 }

@@ -37,9 +37,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(
-      `CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
-    );
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at)`);
   }
 
@@ -94,9 +92,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
   override async alarm(): Promise<void> {
     const now = Date.now() + this.clockOffset;
     this.sql.exec(`DELETE FROM kv WHERE expires_at <= ?`, now);
-    const next = this.sql
-      .exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`)
-      .toArray()[0]?.at;
+    const next = this.sql.exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`).toArray()[0]?.at;
     if (next != null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000) - this.clockOffset);
   }
 

@@ -8,7 +8,15 @@ import { Layout } from '../../../views/layout';
 export const DEFENSEUR_FORM = 'https://formulaire.defenseurdesdroits.fr/';
 export const DEFENSEUR_DELEGATES = 'https://www.defenseurdesdroits.fr/carte-des-delegues';
 
-export function AccessibilityPage({ t, locale, electionTitle }: { t: Translate; locale: Locale; electionTitle?: string }) {
+export function AccessibilityPage({
+  t,
+  locale,
+  electionTitle,
+}: {
+  t: Translate;
+  locale: Locale;
+  electionTitle?: string;
+}) {
   return (
     <Layout t={t} locale={locale} title={t('a11y.title')} electionTitle={electionTitle} path="/accessibilite">
       <div class="prose">

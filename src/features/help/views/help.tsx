@@ -4,7 +4,17 @@
  */
 import type { Child } from 'hono/jsx';
 import type { Locale, MessageKey, Translate } from '../../../i18n';
-import { CaptchaField, CopyButton, ErrorSummary, Field, FormActions, Notice, SelectField, TextAreaField, type FieldErrors } from '../../../views/form';
+import {
+  CaptchaField,
+  CopyButton,
+  ErrorSummary,
+  Field,
+  FormActions,
+  Notice,
+  SelectField,
+  TextAreaField,
+  type FieldErrors,
+} from '../../../views/form';
 import { Layout } from '../../../views/layout';
 import { MESSAGE_MAX, TOPICS } from '../schemas';
 
@@ -36,7 +46,14 @@ const FAQ: { id: string; q: MessageKey; a: MessageKey[] }[] = [
 export function HelpPage(p: HelpPageProps) {
   const { t, values = {}, errors = {} } = p;
   return (
-    <Layout t={t} locale={p.locale} title={t('help.title')} electionTitle={p.electionTitle} path="/aide" scripts={['/js/app.js']}>
+    <Layout
+      t={t}
+      locale={p.locale}
+      title={t('help.title')}
+      electionTitle={p.electionTitle}
+      path="/aide"
+      scripts={['/js/app.js']}
+    >
       <h1>{t('help.title')}</h1>
       <p>{t('help.intro')}</p>
       <nav aria-labelledby="toc-title">
@@ -132,9 +149,28 @@ export function HelpPage(p: HelpPageProps) {
 }
 
 /** The confirmation, with the reference number to keep (and a button to copy it). */
-export function SentPage({ t, locale, electionTitle, reference, email }: { t: Translate; locale: Locale; electionTitle?: string; reference: string; email: string }) {
+export function SentPage({
+  t,
+  locale,
+  electionTitle,
+  reference,
+  email,
+}: {
+  t: Translate;
+  locale: Locale;
+  electionTitle?: string;
+  reference: string;
+  email: string;
+}) {
   return (
-    <Layout t={t} locale={locale} title={t('help.sent.title')} electionTitle={electionTitle} path="/aide" scripts={['/js/app.js']}>
+    <Layout
+      t={t}
+      locale={locale}
+      title={t('help.sent.title')}
+      electionTitle={electionTitle}
+      path="/aide"
+      scripts={['/js/app.js']}
+    >
       <h1>{t('help.sent.title')}</h1>
       <div class="confirmation" role="status">
         <p>{t('help.sent.done')}</p>

@@ -14,7 +14,17 @@ export interface Durations {
   codeMinutes: number;
 }
 
-export function LegalPage({ t, locale, electionTitle, durations }: { t: Translate; locale: Locale; electionTitle?: string; durations: Durations }) {
+export function LegalPage({
+  t,
+  locale,
+  electionTitle,
+  durations,
+}: {
+  t: Translate;
+  locale: Locale;
+  electionTitle?: string;
+  durations: Durations;
+}) {
   const d = { ...durations };
   return (
     <Layout t={t} locale={locale} title={t('legal.title')} electionTitle={electionTitle} path="/mentions-legales">

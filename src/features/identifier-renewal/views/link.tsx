@@ -21,7 +21,14 @@ export interface LinkPageProps {
  */
 export function LinkPage({ t, locale, electionTitle, ref, token, captchaId, errors = {}, notice }: LinkPageProps) {
   return (
-    <Layout t={t} locale={locale} title={t('identifierRenewal.linkTitle')} electionTitle={electionTitle} path={`/r/${ref}/${token}`} scripts={['/js/app.js']}>
+    <Layout
+      t={t}
+      locale={locale}
+      title={t('identifierRenewal.linkTitle')}
+      electionTitle={electionTitle}
+      path={`/r/${ref}/${token}`}
+      scripts={['/js/app.js']}
+    >
       <h1>{t('identifierRenewal.linkTitle')}</h1>
       <p>{t('identifierRenewal.linkShown')}</p>
       <p>{t('identifierRenewal.linkNeeds')}</p>

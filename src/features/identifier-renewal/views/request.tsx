@@ -15,9 +15,24 @@ export interface RequestPageProps {
   notice?: Child;
 }
 
-export function RequestPage({ t, locale, electionTitle, captchaId, values = {}, errors = {}, notice }: RequestPageProps) {
+export function RequestPage({
+  t,
+  locale,
+  electionTitle,
+  captchaId,
+  values = {},
+  errors = {},
+  notice,
+}: RequestPageProps) {
   return (
-    <Layout t={t} locale={locale} title={t('identifierRenewal.title')} electionTitle={electionTitle} path="/identifiant-perdu" scripts={['/js/app.js']}>
+    <Layout
+      t={t}
+      locale={locale}
+      title={t('identifierRenewal.title')}
+      electionTitle={electionTitle}
+      path="/identifiant-perdu"
+      scripts={['/js/app.js']}
+    >
       <h1>{t('identifierRenewal.title')}</h1>
       <p>{t('identifierRenewal.intro')}</p>
       <p>{t('identifierRenewal.linkByEmail')}</p>
@@ -63,7 +78,13 @@ export function RequestPage({ t, locale, electionTitle, captchaId, values = {}, 
  */
 export function SentPage({ t, locale, electionTitle }: { t: Translate; locale: Locale; electionTitle: string }) {
   return (
-    <Layout t={t} locale={locale} title={t('identifierRenewal.sentTitle')} electionTitle={electionTitle} path="/identifiant-perdu">
+    <Layout
+      t={t}
+      locale={locale}
+      title={t('identifierRenewal.sentTitle')}
+      electionTitle={electionTitle}
+      path="/identifiant-perdu"
+    >
       <h1>{t('identifierRenewal.sentTitle')}</h1>
       <div role="status">
         <p>{t('identifierRenewal.sentReceived')}</p>

@@ -25,8 +25,12 @@ export function LoginPage({ t, locale, election, now, captchaId, values = {}, er
     <Layout t={t} locale={locale} title={t('login.title')} electionTitle={election.title} scripts={['/js/app.js']}>
       <h1>{t('login.welcome')}</h1>
       <WindowDates t={t} locale={locale} election={election} now={now} />
-      {state === 'before' && <Notice kind="warning">{t('login.notOpen', { date: formatParisNamed(election.opensAt, locale, t) })}</Notice>}
-      {state === 'closed' && <Notice kind="warning">{t('login.closed', { date: formatParisNamed(election.closesAt, locale, t) })}</Notice>}
+      {state === 'before' && (
+        <Notice kind="warning">{t('login.notOpen', { date: formatParisNamed(election.opensAt, locale, t) })}</Notice>
+      )}
+      {state === 'closed' && (
+        <Notice kind="warning">{t('login.closed', { date: formatParisNamed(election.closesAt, locale, t) })}</Notice>
+      )}
       {notice && <Notice kind="warning">{notice}</Notice>}
       <ErrorSummary t={t} errors={errors} />
       {state === 'open' && (
@@ -64,8 +68,12 @@ export function LoginPage({ t, locale, election, now, captchaId, values = {}, er
       )}
       {state !== 'open' && (
         <ul class="links">
-          <li><a href="/identifiant-perdu">{t('login.identifierLost')}</a></li>
-          <li><a href="/mot-de-passe-perdu">{t('login.passwordLost')}</a></li>
+          <li>
+            <a href="/identifiant-perdu">{t('login.identifierLost')}</a>
+          </li>
+          <li>
+            <a href="/mot-de-passe-perdu">{t('login.passwordLost')}</a>
+          </li>
         </ul>
       )}
     </Layout>

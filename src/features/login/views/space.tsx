@@ -5,9 +5,26 @@ import { formatParisNamed } from '../../../i18n/dates';
 import { Layout } from '../../../views/layout';
 import { WindowDates } from './login';
 
-export function SpacePage({ t, locale, election, now }: { t: Translate; locale: Locale; election: Election; now: number }) {
+export function SpacePage({
+  t,
+  locale,
+  election,
+  now,
+}: {
+  t: Translate;
+  locale: Locale;
+  election: Election;
+  now: number;
+}) {
   return (
-    <Layout t={t} locale={locale} title={t('space.title')} electionTitle={election.title} path="/espace" scripts={['/js/app.js']}>
+    <Layout
+      t={t}
+      locale={locale}
+      title={t('space.title')}
+      electionTitle={election.title}
+      path="/espace"
+      scripts={['/js/app.js']}
+    >
       <h1>{t('space.title')}</h1>
       <p>{t('space.welcome')}</p>
       <p>{t('space.election', { title: election.title })}</p>

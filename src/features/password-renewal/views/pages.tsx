@@ -18,9 +18,24 @@ export interface RequestPageProps extends Common {
   notice?: Child;
 }
 
-export function RequestPage({ t, locale, electionTitle, captchaId, values = {}, errors = {}, notice }: RequestPageProps) {
+export function RequestPage({
+  t,
+  locale,
+  electionTitle,
+  captchaId,
+  values = {},
+  errors = {},
+  notice,
+}: RequestPageProps) {
   return (
-    <Layout t={t} locale={locale} title={t('passwordRenewal.title')} electionTitle={electionTitle} path="/mot-de-passe-perdu" scripts={['/js/app.js']}>
+    <Layout
+      t={t}
+      locale={locale}
+      title={t('passwordRenewal.title')}
+      electionTitle={electionTitle}
+      path="/mot-de-passe-perdu"
+      scripts={['/js/app.js']}
+    >
       <h1>{t('passwordRenewal.title')}</h1>
       <p>{t('passwordRenewal.intro')}</p>
       <p>{t('passwordRenewal.bySms')}</p>
@@ -62,7 +77,13 @@ export function RequestPage({ t, locale, electionTitle, captchaId, values = {}, 
 /** The one confirmation: the same bytes whether or not identifier and NUMIC matched. */
 export function SentPage({ t, locale, electionTitle }: Common) {
   return (
-    <Layout t={t} locale={locale} title={t('passwordRenewal.sentTitle')} electionTitle={electionTitle} path="/mot-de-passe-perdu">
+    <Layout
+      t={t}
+      locale={locale}
+      title={t('passwordRenewal.sentTitle')}
+      electionTitle={electionTitle}
+      path="/mot-de-passe-perdu"
+    >
       <h1>{t('passwordRenewal.sentTitle')}</h1>
       <div role="status">
         <p>{t('passwordRenewal.sentReceived')}</p>
@@ -85,7 +106,14 @@ export function SentPage({ t, locale, electionTitle }: Common) {
 }
 
 /** A plain refusal (the one-at-a-time rule, a technical failure), with the way out. */
-export function RefusedPage({ t, locale, electionTitle, title, message, rule }: Common & { title: string; message: string; rule: boolean }) {
+export function RefusedPage({
+  t,
+  locale,
+  electionTitle,
+  title,
+  message,
+  rule,
+}: Common & { title: string; message: string; rule: boolean }) {
   return (
     <Layout t={t} locale={locale} title={title} electionTitle={electionTitle} path="/mot-de-passe-perdu">
       <h1>{title}</h1>

@@ -27,5 +27,7 @@ export function scrub(text: string, exact: readonly (string | undefined | null)[
 
 /** A provider's own message id, kept for correlation with its logs (safe characters only). */
 export function providerId(value: unknown): string {
-  return String(value ?? '').replace(/[^A-Za-z0-9<>@._-]/g, '').slice(0, 100);
+  return String(value ?? '')
+    .replace(/[^A-Za-z0-9<>@._-]/g, '')
+    .slice(0, 100);
 }

@@ -46,7 +46,11 @@ export function brevoProvider(config: BrevoConfig): Provider {
       // Network failure or timeout: the request may not have reached Brevo; try again later.
       return { ok: false, retryable: true, answer: `network: ${scrub((err as Error)?.name ?? 'error')}` };
     }
-    const payload = (await res.json().catch(() => null)) as { messageId?: unknown; code?: unknown; message?: unknown } | null;
+    const payload = (await res.json().catch(() => null)) as {
+      messageId?: unknown;
+      code?: unknown;
+      message?: unknown;
+    } | null;
     if (res.ok) {
       return { ok: true, retryable: false, answer: `HTTP ${res.status} messageId=${providerId(payload?.messageId)}` };
     }

@@ -27,7 +27,11 @@ export function providerFor(env: Cloudflare.Env, channel: Channel, now: () => nu
     });
   }
   if (channel === 'email' && env.EMAIL) {
-    return sendEmailProvider({ binding: env.EMAIL, fromEmail: env.DELIVERY_FROM_EMAIL, fromName: env.DELIVERY_FROM_NAME });
+    return sendEmailProvider({
+      binding: env.EMAIL,
+      fromEmail: env.DELIVERY_FROM_EMAIL,
+      fromName: env.DELIVERY_FROM_NAME,
+    });
   }
   return null;
 }

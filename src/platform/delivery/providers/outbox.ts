@@ -11,7 +11,14 @@ export function outboxProvider(db: D1Database, now: () => number): Provider {
     async deliver(m) {
       await database(db)
         .insert(devOutbox)
-        .values({ channel: m.channel, to: m.to, subject: m.subject ?? null, text: m.text, html: m.html ?? null, createdAt: now() });
+        .values({
+          channel: m.channel,
+          to: m.to,
+          subject: m.subject ?? null,
+          text: m.text,
+          html: m.html ?? null,
+          createdAt: now(),
+        });
       return { ok: true, retryable: false, answer: 'stored in outbox' };
     },
   };

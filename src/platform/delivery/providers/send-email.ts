@@ -40,7 +40,8 @@ export function sendEmailProvider(config: SendEmailConfig): Provider {
     name: 'send_email',
     async deliver(m: Omit<OutboundMessage, 'secret'>): Promise<ProviderAnswer> {
       if (m.channel !== 'email') return { ok: false, retryable: false, answer: 'send_email carries e-mail only' };
-      if (!config.fromEmail) return { ok: false, retryable: false, answer: 'not configured: DELIVERY_FROM_EMAIL is empty' };
+      if (!config.fromEmail)
+        return { ok: false, retryable: false, answer: 'not configured: DELIVERY_FROM_EMAIL is empty' };
       try {
         const result = await config.binding.send({
           from: config.fromName ? { name: config.fromName, email: config.fromEmail } : config.fromEmail,
@@ -54,7 +55,11 @@ export function sendEmailProvider(config: SendEmailConfig): Provider {
         const e = err as { code?: unknown; message?: unknown } | null;
         const code = typeof e?.code === 'string' ? e.code : '';
         const label = [code, e?.message].filter((v) => typeof v === 'string' && v !== '').join(': ');
-        return { ok: false, retryable: !PERMANENT.has(code), answer: scrub(`send_email refused: ${label || 'error'}`, [m.to]) };
+        return {
+          ok: false,
+          retryable: !PERMANENT.has(code),
+          answer: scrub(`send_email refused: ${label || 'error'}`, [m.to]),
+        };
       }
     },
   };
