@@ -6,7 +6,15 @@
 import { rmSync, mkdirSync, openSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, buildClient, ensureDevVars, prepareLocalDatabase, startDevServer, stopDevServer } from './local.mjs';
+import {
+  E2E_VOTERS,
+  ROOT,
+  buildClient,
+  ensureDevVars,
+  prepareLocalDatabase,
+  startDevServer,
+  stopDevServer,
+} from './local.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 8788);
 const persistTo = join(ROOT, '.wrangler', 'e2e-state');
@@ -15,7 +23,7 @@ mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
 
 const vars = ensureDevVars();
 buildClient();
-prepareLocalDatabase(vars, persistTo);
+prepareLocalDatabase(vars, persistTo, E2E_VOTERS);
 const log = openSync(join(ROOT, 'test-artifacts', 'wrangler-dev.log'), 'w');
 const { child, url } = await startDevServer({ port, persistTo, stdio: ['ignore', log, log] });
 

@@ -91,12 +91,26 @@ const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
  * SQL that (re)loads the demo election — open from 2 days before now to 4 days after —
  * and resets the demo voters to their documented credentials.
  */
-export function demoSql(vars, now = Date.now()) {
+/**
+ * Voters only the browser tests use (never loaded by `npm start`), so a walk that renews a
+ * credential does not spend the demo voters' request allowances or cooling-off period.
+ */
+export const E2E_VOTERS = [
+  {
+    numic: '00222222',
+    email: 'clavier@example.org',
+    phone: '+33600000004',
+    identifier: 'KEYB-0ARD-2222',
+    password: 'Vote-2022-Clavier',
+  },
+];
+
+export function demoSql(vars, now = Date.now(), extraVoters = []) {
   const day = 86_400_000;
   const lines = [
     `INSERT OR REPLACE INTO elections (id, title, opens_at, closes_at, roll_loaded_at) VALUES (1, 'Elections législatives 2022', ${now - 2 * day}, ${now + 4 * day}, ${now});`,
   ];
-  for (const v of DEMO_VOTERS) {
+  for (const v of [...DEMO_VOTERS, ...extraVoters]) {
     const idHmac = createHmac('sha256', vars.IDENTIFIER_HMAC_KEY).update(canonical(v.identifier)).digest('hex');
     lines.push(`DELETE FROM voters WHERE numic = ${q(v.numic)} OR identifier_hmac = ${q(idHmac)};`);
     lines.push(
@@ -125,12 +139,12 @@ export function wrangler(args, opts = {}) {
  * Applies the migrations to a LOCAL D1 and loads the demo data. There is no remote path:
  * every wrangler call here carries --local, and a persist directory when given.
  */
-export function prepareLocalDatabase(vars, persistTo) {
+export function prepareLocalDatabase(vars, persistTo, extraVoters = []) {
   const persist = persistTo ? ['--persist-to', persistTo] : [];
   wrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist], { quiet: true });
   const file = join(ROOT, '.wrangler', 'demo-data.sql');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, demoSql(vars));
+  writeFileSync(file, demoSql(vars, Date.now(), extraVoters));
   wrangler(['d1', 'execute', 'DB', '--local', ...persist, '--file', file], { quiet: true });
 }
 

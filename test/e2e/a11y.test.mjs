@@ -194,6 +194,52 @@ test('keyboard only: log in and out with Tab, typing and Enter, focus always vis
   }
 });
 
+test('keyboard only: renew an identifier from the login screen to the new identifier', async () => {
+  const { context, page } = await open('fr');
+  const tabTo = async (matches) => {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => ({
+        id: document.activeElement?.id ?? '',
+        tag: document.activeElement?.tagName ?? '',
+        text: document.activeElement?.textContent?.trim() ?? '',
+      }));
+      if (matches(f)) return f;
+    }
+    assert.fail('never reached by Tab');
+  };
+  try {
+    await page.goto(BASE_URL);
+    await tabTo((f) => f.tag === 'A' && f.text === 'Identifiant perdu ou non reçu ?');
+    await Promise.all([page.waitForURL('**/identifiant-perdu'), page.keyboard.press('Enter')]);
+    await tabTo((f) => f.id === 'numic');
+    await page.keyboard.type('222222');
+    await tabTo((f) => f.id === 'email');
+    await page.keyboard.type('clavier@example.org');
+    await tabTo((f) => f.id === 'captcha');
+    await page.keyboard.type(await readCode(page));
+    const since = new Date().toISOString();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Confirmation du renouvellement de votre identifiant' }).waitFor();
+
+    const mail = await waitForMessage((m) => m.to === 'clavier@example.org' && m.createdAt >= since);
+    const link = /^(https?:\/\/\S+\/r\/\S+)$/m.exec(mail.text)[1];
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, BASE_URL));
+    await tabTo((f) => f.id === 'password');
+    await page.keyboard.type('Vote-2022-Clavier');
+    await tabTo((f) => f.id === 'captcha');
+    await page.keyboard.type(await readCode(page));
+    await page.keyboard.press('Enter');
+    await page.getByText('Je le copie et je le conserve.').waitFor();
+    const copy = await tabTo((f) => f.tag === 'BUTTON');
+    assert.equal(copy.text, 'Copier l’identifiant');
+    await tabTo((f) => f.tag === 'A' && f.text === 'Se connecter avec le nouvel identifiant');
+    await Promise.all([page.waitForURL(`${BASE_URL}/`), page.keyboard.press('Enter')]);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a failed form moves the focus to the error summary, whose links focus the field', async () => {
   for (const [path, field] of [
     ['/', 'identifier'],
