@@ -4,7 +4,7 @@
  * `assistance_requests` with a reference number the voter keeps.
  */
 import { assistanceRequests } from '../../db/schema';
-import { checkCaptcha, type CaptchaOutcome } from '../../platform/captcha';
+import { passFormGate, type GateRefusal } from '../../platform/form-gate';
 import { IDENTIFIER_ALPHABET, normalizeNumic } from '../../platform/credentials';
 import { hmacHex, randomString } from '../../platform/crypto';
 import { shardGuard } from '../../platform/guard/client';
@@ -26,10 +26,7 @@ export interface AssistanceRequest {
   clientAddress: string;
 }
 
-export type AssistanceOutcome =
-  | { kind: 'sent'; reference: string }
-  | { kind: 'captcha'; outcome: Exclude<CaptchaOutcome, 'ok'> }
-  | { kind: 'address-limited'; retryAfterMs: number };
+export type AssistanceOutcome = { kind: 'sent'; reference: string } | GateRefusal;
 
 /**
  * `AS-XXXX-XXXX`: 40 bits from the CSPRNG over the unambiguous identifier alphabet, so a
@@ -43,12 +40,8 @@ export function newReference(): string {
 /** Stores the voter's request and returns its reference (or why it was refused). */
 export async function sendAssistanceRequest(s: Services, req: AssistanceRequest): Promise<AssistanceOutcome> {
   const now = s.clock();
-  const [code, address] = await Promise.all([
-    checkCaptcha(s.env, req.captchaId, req.captcha, now),
-    addressAllowance(s, req.clientAddress, now),
-  ]);
-  if (code !== 'ok') return { kind: 'captcha', outcome: code };
-  if (!address.ok) return { kind: 'address-limited', retryAfterMs: address.retryAfterMs };
+  const refused = await passFormGate(s.env, req, now, assistanceAllowance);
+  if (refused) return refused;
 
   // SPEC.md: outside the voters table a NUMIC is only ever stored as its HMAC — the same one
   // the guard objects use, so the assistance cell's tools can still find the voter.
@@ -77,7 +70,8 @@ export async function sendAssistanceRequest(s: Services, req: AssistanceRequest)
   }
 }
 
-async function addressAllowance(s: Services, address: string, now: number) {
-  const { stub, subject } = await shardGuard(s.env, 'assistance-address', address);
+/** The assistance form's own, tighter allowance per client address. */
+async function assistanceAllowance(env: Cloudflare.Env, address: string, now: number) {
+  const { stub, subject } = await shardGuard(env, 'assistance-address', address);
   return stub.hit(subject, ASSISTANCE_LIMIT, ASSISTANCE_WINDOW_MS, now);
 }

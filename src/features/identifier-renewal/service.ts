@@ -8,12 +8,11 @@ import { eq, sql } from 'drizzle-orm';
 import { voters, type Voter } from '../../db/schema';
 import { isLocale } from '../../i18n';
 import { auditInsert, queueAudit } from '../../platform/audit';
-import { checkCaptcha, type CaptchaOutcome } from '../../platform/captcha';
 import { formatIdentifier, generateIdentifier, normalizeNumic } from '../../platform/credentials';
 import { hmacHex } from '../../platform/crypto';
 import { queueDelivery, type OutboundMessage } from '../../platform/delivery';
 import { renewalState, type WindowState } from '../../platform/election';
-import { addressAllowance } from '../../platform/guard/address';
+import { passFormGate, type GateInput, type GateRefusal } from '../../platform/form-gate';
 import { shardGuard, voterGuard } from '../../platform/guard/client';
 import { LINK_TTL_MS, type LinkState } from '../../platform/guard/renewal';
 import type { Services } from '../../platform/services';
@@ -21,10 +20,7 @@ import { LinkRecords, linkUrl, newLink, openLink } from './links';
 import { linkEmail, renewedNotices, type Recipient } from './messages';
 import { canonicalEmail, REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS, sameEmail } from './rules';
 
-type Refused =
-  | { kind: 'window'; state: Exclude<WindowState, 'open'> }
-  | { kind: 'captcha'; outcome: Exclude<CaptchaOutcome, 'ok'> }
-  | { kind: 'address-limited'; retryAfterMs: number };
+type Refused = { kind: 'window'; state: Exclude<WindowState, 'open'> } | GateRefusal;
 
 /** `sent` is Écran 3, whether or not a voter matched. */
 export type RequestOutcome = Refused | { kind: 'sent' } | { kind: 'throttled'; retryAfterMs: number };
@@ -39,23 +35,11 @@ export type CompletionOutcome =
   | { kind: 'cooling-off' }
   | { kind: 'failed' };
 
-interface Checked {
-  captcha: string;
-  captchaId: string;
-  clientAddress: string;
-}
-
 /** The steps every form of the flow starts with, in their order. */
-async function gate(s: Services, req: Checked, now: number): Promise<Refused | null> {
+async function gate(s: Services, req: GateInput, now: number): Promise<Refused | null> {
   const state = renewalState(await s.election(), now);
   if (state !== 'open') return { kind: 'window', state };
-  const [code, address] = await Promise.all([
-    checkCaptcha(s.env, req.captchaId, req.captcha, now),
-    addressAllowance(s.env, req.clientAddress, now),
-  ]);
-  if (code !== 'ok') return { kind: 'captcha', outcome: code };
-  if (!address.ok) return { kind: 'address-limited', retryAfterMs: address.retryAfterMs };
-  return null;
+  return passFormGate(s.env, req, now);
 }
 
 function recipient(voter: Voter, numicHmac: string): Recipient {
@@ -81,7 +65,7 @@ function recipient(voter: Voter, numicHmac: string): Recipient {
  */
 export async function requestIdentifierRenewal(
   s: Services,
-  req: Checked & { numic: string; email: string },
+  req: GateInput & { numic: string; email: string },
 ): Promise<RequestOutcome> {
   const now = s.clock();
   const refused = await gate(s, req, now);
@@ -177,7 +161,7 @@ export async function inspectLink(
  */
 export async function completeIdentifierRenewal(
   s: Services,
-  req: Checked & { ref: string; token: string; password: string },
+  req: GateInput & { ref: string; token: string; password: string },
 ): Promise<CompletionOutcome> {
   const now = s.clock();
   const refused = await gate(s, req, now);

@@ -4,11 +4,10 @@
  * throttle in VoterGuard → one PBKDF2 (a dummy one for unknown identifiers) → session.
  * Every wrong combination gets one and the same answer.
  */
-import { checkCaptcha, type CaptchaOutcome } from '../../platform/captcha';
 import { hmacHex } from '../../platform/crypto';
 import { normalizeIdentifier } from '../../platform/credentials';
 import { windowState, type WindowState } from '../../platform/election';
-import { addressAllowance } from '../../platform/guard/address';
+import { passFormGate, type GateRefusal } from '../../platform/form-gate';
 import { shardGuard, voterGuard } from '../../platform/guard/client';
 import { queueAudit } from '../../platform/audit';
 import { SESSION_TTL_MS } from '../../platform/sessions';
@@ -17,8 +16,7 @@ import type { Services } from '../../platform/services';
 export type LoginOutcome =
   | { kind: 'ok'; sessionId: string; expiresAt: number }
   | { kind: 'window'; state: Exclude<WindowState, 'open'> }
-  | { kind: 'captcha'; outcome: Exclude<CaptchaOutcome, 'ok'> }
-  | { kind: 'address-limited'; retryAfterMs: number }
+  | GateRefusal
   | { kind: 'throttled'; retryAfterMs: number }
   | { kind: 'failed' };
 
@@ -36,12 +34,8 @@ export async function attemptLogin(s: Services, req: LoginRequest): Promise<Logi
   const state = windowState(election, now);
   if (state !== 'open') return { kind: 'window', state };
 
-  const [code, address] = await Promise.all([
-    checkCaptcha(s.env, req.captchaId, req.captcha, now),
-    addressAllowance(s.env, req.clientAddress, now),
-  ]);
-  if (code !== 'ok') return { kind: 'captcha', outcome: code };
-  if (!address.ok) return { kind: 'address-limited', retryAfterMs: address.retryAfterMs };
+  const refused = await passFormGate(s.env, req, now);
+  if (refused) return refused;
 
   const canonical = normalizeIdentifier(req.identifier) ?? req.identifier;
   const identifierHmac = await hmacHex(s.env.IDENTIFIER_HMAC_KEY, canonical);

@@ -9,12 +9,11 @@ import { eq, sql } from 'drizzle-orm';
 import { voters, type Voter } from '../../db/schema';
 import { isLocale } from '../../i18n';
 import { auditInsert, queueAudit } from '../../platform/audit';
-import { checkCaptcha, type CaptchaOutcome } from '../../platform/captcha';
 import { generatePassword, normalizeIdentifier, normalizeNumic } from '../../platform/credentials';
 import { hmacHex, timingSafeEqual } from '../../platform/crypto';
 import { queueDelivery, type OutboundMessage } from '../../platform/delivery';
 import { renewalState, type WindowState } from '../../platform/election';
-import { addressAllowance } from '../../platform/guard/address';
+import { passFormGate, type GateRefusal } from '../../platform/form-gate';
 import { shardGuard, voterGuard } from '../../platform/guard/client';
 import type { Services } from '../../platform/services';
 import { passwordSms, renewedNotice, type Recipient } from './messages';
@@ -26,8 +25,7 @@ import { REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS } from './rules';
  */
 export type PasswordRenewalOutcome =
   | { kind: 'window'; state: Exclude<WindowState, 'open'> }
-  | { kind: 'captcha'; outcome: Exclude<CaptchaOutcome, 'ok'> }
-  | { kind: 'address-limited'; retryAfterMs: number }
+  | GateRefusal
   | { kind: 'throttled'; retryAfterMs: number }
   | { kind: 'sent' }
   | { kind: 'cooling-off' }
@@ -66,12 +64,8 @@ export async function requestPasswordRenewal(
   const election = await s.election();
   const state = renewalState(election, now);
   if (state !== 'open') return { kind: 'window', state };
-  const [code, address] = await Promise.all([
-    checkCaptcha(s.env, req.captchaId, req.captcha, now),
-    addressAllowance(s.env, req.clientAddress, now),
-  ]);
-  if (code !== 'ok') return { kind: 'captcha', outcome: code };
-  if (!address.ok) return { kind: 'address-limited', retryAfterMs: address.retryAfterMs };
+  const refused = await passFormGate(s.env, req, now);
+  if (refused) return refused;
 
   const identifier = normalizeIdentifier(req.identifier) ?? req.identifier;
   const numic = normalizeNumic(req.numic) ?? req.numic;
