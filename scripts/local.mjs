@@ -78,7 +78,8 @@ export const DEMO_VOTERS = [
 
 const canonical = (identifier) => identifier.toUpperCase().replace(/[^0-9A-Z]/g, '');
 
-function passwordHash(password) {
+/** `pbkdf2-sha256$100000$salt$hash`, the format of src/platform/passwords.ts. */
+export function hashPassword(password) {
   // Same format and the same 100 000 iterations as src/platform/passwords.ts.
   const salt = randomBytes(16);
   const hash = pbkdf2Sync(password, salt, 100_000, 32, 'sha256');
@@ -114,7 +115,7 @@ export function demoSql(vars, now = Date.now(), extraVoters = []) {
     const idHmac = createHmac('sha256', vars.IDENTIFIER_HMAC_KEY).update(canonical(v.identifier)).digest('hex');
     lines.push(`DELETE FROM voters WHERE numic = ${q(v.numic)} OR identifier_hmac = ${q(idHmac)};`);
     lines.push(
-      `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, session_generation, created_at, updated_at) VALUES (1, ${q(v.numic)}, ${q(v.email)}, ${q(v.phone)}, ${q(idHmac)}, ${q(passwordHash(v.password))}, 'fr', 0, ${now}, ${now});`,
+      `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, session_generation, created_at, updated_at) VALUES (1, ${q(v.numic)}, ${q(v.email)}, ${q(v.phone)}, ${q(idHmac)}, ${q(hashPassword(v.password))}, 'fr', 0, ${now}, ${now});`,
     );
   }
   return lines.join('\n') + '\n';

@@ -5,44 +5,14 @@
  * renewal e-mails per hour) — at the peak, many different voters log in, each once or twice.
  * Identifiers are stored as HMACs and passwords as PBKDF2 hashes exactly as the app expects.
  */
-import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { DEMO_VOTERS, hashPassword } from '../../scripts/local.mjs';
 import { SECRETS } from './server.mjs';
 
 const DAY = 86_400_000;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-export const DEMO_VOTERS = [
-  {
-    numic: '00123456',
-    email: 'electeur@example.org',
-    phone: '+33600000001',
-    identifier: 'ABCD-EFGH-JKMN',
-    password: 'Vote-2022-Demo',
-  },
-  {
-    numic: '00654321',
-    email: 'second@example.org',
-    phone: '+33600000002',
-    identifier: 'PQRS-TVWX-YZ23',
-    password: 'Vote-2022-Bis',
-  },
-  {
-    numic: '00111111',
-    email: 'troisieme@example.org',
-    phone: '+33600000003',
-    identifier: 'WXYZ-2345-6789',
-    password: 'Vote-2022-Ter',
-  },
-];
-
-const b64url = (buf) => Buffer.from(buf).toString('base64url');
-
-/** `pbkdf2-sha256$100000$salt$hash`, the format of src/platform/passwords.ts. */
-export function hashPassword(password) {
-  const salt = randomBytes(16);
-  const hash = pbkdf2Sync(password, salt, 100_000, 32, 'sha256');
-  return `pbkdf2-sha256$100000$${b64url(salt)}$${b64url(hash)}`;
-}
+export { DEMO_VOTERS, hashPassword };
 
 const hmacHex = (key, message) => createHmac('sha256', key).update(message).digest('hex');
 const canonical = (identifier) => identifier.replace(/-/g, '').toUpperCase();
