@@ -111,8 +111,10 @@ export function createApp(deps: Partial<AppDeps> = {}) {
               : 'error.internal';
       return render(c, key, status);
     }
+    // Anything else is, in practice, a binding that failed (D1, KV, a Durable Object, a
+    // queue): the voter is told the request was not taken into account and to try again.
     console.error(`isoloir: unexpected ${err.name}: ${err.message}`);
-    return errorPage(c, 'internal');
+    return errorPage(c, 'storage_unavailable');
   });
   return app;
 }

@@ -333,6 +333,44 @@ describe('platform hygiene', () => {
     expect((await app.request(`${ORIGIN}/_dev/captcha/abc`, {}, { ...env, DEV_TOOLS: '0' })).status).toBe(404);
   });
 
+  it('answers a clear 503 page when a binding fails, and says the request was not taken', async () => {
+    await seedVoter();
+    const h = harness();
+    const html = await (await h.get('/')).text();
+    const code = await h.code(html);
+    const brokenKv = {
+      ...env.TOKENS,
+      put: () => Promise.reject(new Error('KV unavailable')),
+    } as unknown as KVNamespace;
+    const app = createApp({ clock: () => h.now });
+    const res = await app.request(
+      `${ORIGIN}/login`,
+      {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ identifier: DEMO.identifier, password: DEMO.password, ...code }).toString(),
+      },
+      { ...env, TOKENS: brokenKv },
+    );
+    expect(res.status).toBe(503);
+    expect(text(await res.text())).toContain('Votre demande n’a pas été prise en compte');
+    const brokenDb = {
+      prepare: () => {
+        throw new Error('D1 unavailable');
+      },
+      withSession: () => {
+        throw new Error('D1 unavailable');
+      },
+    };
+    const page = await createApp({ clock: () => h.now + 3_600_000 }).request(
+      `${ORIGIN}/`,
+      {},
+      { ...env, DB: brokenDb as unknown as D1Database },
+    );
+    expect(page.status).toBe(503);
+    expect(text(await page.text())).toContain('Le service est momentanément indisponible.');
+  });
+
   it('refuses to serve without its secrets', async () => {
     const app = createApp({ clock: () => T0 });
     const res = await app.request(`${ORIGIN}/`, {}, { ...env, CAPTCHA_KEY: '' });
