@@ -144,7 +144,7 @@ export const helpEn = {
   'legal.what.assistance':
     'Your requests to the assistance team: name, e-mail address, NUMIC if you give it, topic and message. Why: to answer you. How long: until the time limits for challenging the election have passed.',
   'legal.what.technical':
-    "Technical data: your IP address, as a fingerprint, for at most one hour to limit repeated attempts; the host's logs for at most seven days. Renewal links expire after {linkMinutes} minutes, security codes after {codeMinutes} minutes.",
+    "Technical data: your IP address, as a fingerprint, for at most one hour to limit repeated attempts; the portal's error logs, which hold no IP address, no request address and no secret, for at most seven days. Renewal links expire after {linkMinutes} minutes, security codes after {codeMinutes} minutes.",
   'legal.cookiesTitle': 'Cookies',
   'legal.cookies':
     'The portal uses only two cookies, both necessary for it to work and exempt from consent: the session cookie, which keeps you logged in for at most {sessionMinutes} minutes and disappears when you log out or voting closes, and the language cookie, which remembers your choice between French and English for one year. No audience measurement or advertising cookie.',

@@ -149,7 +149,7 @@ export const helpFr = {
   'legal.what.assistance':
     "Vos demandes à la cellule d'assistance : nom, adresse électronique, NUMIC si vous le donnez, sujet et message. Pourquoi : vous répondre. Durée : jusqu'à l'expiration des délais de recours contre l'élection.",
   'legal.what.technical':
-    "Les données techniques : votre adresse IP, sous forme d'empreinte, au plus une heure pour limiter les tentatives répétées ; les journaux de l'hébergeur au plus sept jours. Les liens de renouvellement expirent au bout de {linkMinutes} minutes, les codes de sécurité au bout de {codeMinutes} minutes.",
+    "Les données techniques : votre adresse IP, sous forme d'empreinte, au plus une heure pour limiter les tentatives répétées ; les journaux d'erreurs du portail, qui ne contiennent ni adresse IP, ni adresse des requêtes, ni secret, au plus sept jours. Les liens de renouvellement expirent au bout de {linkMinutes} minutes, les codes de sécurité au bout de {codeMinutes} minutes.",
   'legal.cookiesTitle': 'Cookies',
   'legal.cookies':
     "Le portail n'utilise que deux cookies, indispensables à son fonctionnement et dispensés de consentement : le cookie de session, qui vous garde connecté(e) au plus {sessionMinutes} minutes et disparaît à la déconnexion ou à la clôture du vote, et le cookie de langue, qui retient votre choix entre le français et l'anglais pendant un an. Aucun cookie de mesure d'audience ni de publicité.",
