@@ -4,36 +4,10 @@
  * stands alone on its line (SPEC.md); it is the message's secret part, written `{{secret}}`
  * and put back only by the delivery consumer.
  */
-import { translator, type Locale } from '../../i18n';
+import { translator } from '../../i18n';
 import { formatParisNamed } from '../../i18n/dates';
-import { SECRET_PLACEHOLDER, type OutboundMessage } from '../../platform/delivery';
-
-export interface Recipient {
-  email: string;
-  phone: string;
-  locale: Locale;
-  numicHmac: string;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-/** Plain text and a simple HTML twin (mail apps show either). `null` marks the link's line. */
-function compose(locale: Locale, subject: string, paragraphs: (string | null)[]) {
-  const text = paragraphs.map((p) => p ?? SECRET_PLACEHOLDER).join('\n\n') + '\n';
-  const body = paragraphs
-    .map((p) =>
-      p === null ? `<p><a href="${SECRET_PLACEHOLDER}">${SECRET_PLACEHOLDER}</a></p>` : `<p>${escapeHtml(p)}</p>`,
-    )
-    .join('\n');
-  const html = `<!DOCTYPE html>\n<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n${body}\n</body></html>\n`;
-  return { text, html };
-}
-
-export function helpUrl(origin: string): string {
-  return `${origin.replace(/\/+$/, '')}/aide`;
-}
+import type { OutboundMessage } from '../../platform/delivery';
+import { composeEmail, helpUrl, type Recipient } from '../../platform/delivery/compose';
 
 /** Écran 4: the e-mail carrying the link (`link` is the secret, sent apart). */
 export function linkEmail(
@@ -42,7 +16,7 @@ export function linkEmail(
 ): OutboundMessage {
   const t = translator(to.locale);
   const subject = `${t('identifierRenewal.mail.subject')} — ${opts.election}`;
-  const { text, html } = compose(to.locale, subject, [
+  const { text, html } = composeEmail(to.locale, subject, [
     t('identifierRenewal.mail.greeting'),
     t('identifierRenewal.mail.asked', { election: opts.election }),
     t('identifierRenewal.mail.open'),
@@ -74,7 +48,7 @@ export function renewedNotices(
   const date = formatParisNamed(opts.at, to.locale, t);
   const help = helpUrl(opts.origin);
   const subject = `${t('identifierRenewal.notice.subject')} — ${opts.election}`;
-  const { text, html } = compose(to.locale, subject, [
+  const { text, html } = composeEmail(to.locale, subject, [
     t('identifierRenewal.mail.greeting'),
     t('identifierRenewal.notice.text', { election: opts.election, date }),
     help,

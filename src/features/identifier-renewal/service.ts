@@ -5,11 +5,11 @@
  * (which link is pending, used, voided; the one-at-a-time rule); D1 holds the result.
  */
 import { eq, sql } from 'drizzle-orm';
-import { voters, type Voter } from '../../db/schema';
-import { isLocale } from '../../i18n';
+import { voters } from '../../db/schema';
 import { auditInsert, queueAudit } from '../../platform/audit';
 import { formatIdentifier, generateIdentifier, normalizeNumic } from '../../platform/credentials';
 import { hmacHex } from '../../platform/crypto';
+import { recipientOf } from '../../platform/delivery/compose';
 import { queueDelivery, type OutboundMessage } from '../../platform/delivery';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateInput, type GateRefusal } from '../../platform/form-gate';
@@ -17,7 +17,7 @@ import { shardGuard, voterGuard } from '../../platform/guard/client';
 import { LINK_TTL_MS, type LinkState } from '../../platform/guard/renewal';
 import type { Services } from '../../platform/services';
 import { LinkRecords, linkUrl, newLink, openLink } from './links';
-import { linkEmail, renewedNotices, type Recipient } from './messages';
+import { linkEmail, renewedNotices } from './messages';
 import { canonicalEmail, REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS, sameEmail } from './rules';
 
 type Refused = { kind: 'window'; state: Exclude<WindowState, 'open'> } | GateRefusal;
@@ -40,15 +40,6 @@ async function gate(s: Services, req: GateInput, now: number): Promise<Refused |
   const state = renewalState(await s.election(), now);
   if (state !== 'open') return { kind: 'window', state };
   return passFormGate(s.env, req, now);
-}
-
-function recipient(voter: Voter, numicHmac: string): Recipient {
-  return {
-    email: voter.email,
-    phone: voter.phone,
-    locale: isLocale(voter.language) ? voter.language : 'fr',
-    numicHmac,
-  };
 }
 
 /**
@@ -96,7 +87,7 @@ export async function requestIdentifierRenewal(
   await Promise.all([
     match &&
       queueDelivery(s.env).send(
-        linkEmail(recipient(match, numicHmac), {
+        linkEmail(recipientOf(match, numicHmac), {
           election: election.title,
           link: linkUrl(s.env.PUBLIC_ORIGIN, link),
           origin: s.env.PUBLIC_ORIGIN,
@@ -219,7 +210,7 @@ export async function completeIdentifierRenewal(
   const election = await s.election();
   await sendNotices(
     s,
-    renewedNotices(recipient(voter, link.numicHmac), {
+    renewedNotices(recipientOf(voter, link.numicHmac), {
       election: election.title,
       at: now,
       origin: s.env.PUBLIC_ORIGIN,

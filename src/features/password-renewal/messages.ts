@@ -3,24 +3,10 @@
  * password — alone on its line, as the message's secret part (`{{secret}}`, put back only by
  * the delivery consumer) — and the e-mail notice, which never holds the password.
  */
-import { translator, type Locale } from '../../i18n';
+import { translator } from '../../i18n';
 import { formatParisNamed } from '../../i18n/dates';
 import { SECRET_PLACEHOLDER, type OutboundMessage } from '../../platform/delivery';
-
-export interface Recipient {
-  email: string;
-  phone: string;
-  locale: Locale;
-  numicHmac: string;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-function helpUrl(origin: string): string {
-  return `${origin.replace(/\/+$/, '')}/aide`;
-}
+import { composeEmail, helpUrl, type Recipient } from '../../platform/delivery/compose';
 
 /** The new password by SMS; stale (dropped, not sent) once the vote has closed. */
 export function passwordSms(
@@ -53,15 +39,12 @@ export function renewedNotice(to: Recipient, opts: { election: string; at: numbe
     helpUrl(opts.origin),
     t('passwordRenewal.mail.auto'),
   ];
-  const html =
-    `<!DOCTYPE html>\n<html lang="${to.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n` +
-    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n') +
-    '\n</body></html>\n';
+  const { text, html } = composeEmail(to.locale, subject, paragraphs);
   return {
     channel: 'email',
     to: to.email,
     subject,
-    text: paragraphs.join('\n\n') + '\n',
+    text,
     html,
     purpose: 'password-renewed',
     numicHmac: to.numicHmac,

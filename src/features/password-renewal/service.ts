@@ -6,17 +6,17 @@
  * Object → the new password in D1 with its audit event in the same batch → SMS and notice.
  */
 import { eq, sql } from 'drizzle-orm';
-import { voters, type Voter } from '../../db/schema';
-import { isLocale } from '../../i18n';
+import { voters } from '../../db/schema';
 import { auditInsert, queueAudit } from '../../platform/audit';
 import { generatePassword, normalizeIdentifier, normalizeNumic } from '../../platform/credentials';
 import { hmacHex, timingSafeEqual } from '../../platform/crypto';
+import { recipientOf } from '../../platform/delivery/compose';
 import { queueDelivery, type OutboundMessage } from '../../platform/delivery';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
 import { shardGuard, voterGuard } from '../../platform/guard/client';
 import type { Services } from '../../platform/services';
-import { passwordSms, renewedNotice, type Recipient } from './messages';
+import { passwordSms, renewedNotice } from './messages';
 import { REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS } from './rules';
 
 /**
@@ -37,15 +37,6 @@ export interface PasswordRenewalRequest {
   captcha: string;
   captchaId: string;
   clientAddress: string;
-}
-
-function recipient(voter: Voter, numicHmac: string): Recipient {
-  return {
-    email: voter.email,
-    phone: voter.phone,
-    locale: isLocale(voter.language) ? voter.language : 'fr',
-    numicHmac,
-  };
 }
 
 /**
@@ -126,7 +117,7 @@ export async function requestPasswordRenewal(
   }
 
   if (match) {
-    const to = recipient(match, numicHmac);
+    const to = recipientOf(match, numicHmac);
     await send(s, [
       passwordSms(to, {
         election: election.title,
