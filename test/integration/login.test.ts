@@ -164,6 +164,8 @@ describe('Écran 1 — login screen', () => {
     expect(h.counts.verify).toBe(5);
     h.now += 2_000;
     expect((await loginForm(h, {})).status).toBe(303);
+    // The success cleared the failures: five more are free again.
+    for (let i = 0; i < 5; i++) expect((await loginForm(h, { password: `again-${i}` })).status).toBe(401);
   });
 
   it('throttles unknown identifiers the same way', async () => {

@@ -102,12 +102,14 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * credentials were last renewed (within the cooling-off memory): the login compares it with
    * the voter row a read replica gave, and asks the primary when the replica is behind.
    */
-  loginCheck(subject: string, now: number): Verdict & { credentialsRenewedAt: number | null } {
+  loginCheck(subject: string, now: number): Verdict & { credentialsRenewedAt: number | null; recentFailures: number } {
+    const failures = this.read<number[]>(`login:${subject}`, now) ?? [];
     const renewed = [this.read<number>('renewed:identifier', now), this.read<number>('renewed:password', now)];
     const known = renewed.filter((t): t is number => t !== undefined);
     return {
-      ...loginVerdict(this.read<number[]>(`login:${subject}`, now) ?? [], now),
+      ...loginVerdict(failures, now),
       credentialsRenewedAt: known.length > 0 ? Math.max(...known) : null,
+      recentFailures: failures.length,
     };
   }
 
