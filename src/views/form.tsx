@@ -31,25 +31,43 @@ function describedByIds(name: string, hint?: string, error?: string) {
   return [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
 }
 
-/** A text field (required unless `required={false}`): label, optional hint, the input, its error. */
-export function Field(p: FieldProps) {
-  const hintId = p.hint ? `${p.name}-hint` : undefined;
-  const errorId = p.error ? `${p.name}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+/**
+ * What every kind of field shares: the label, an optional hint and error (their ids are
+ * what the control's aria-describedby names), then the control itself.
+ */
+function FieldShell(p: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  before?: Child;
+  after?: Child;
+  children: Child;
+}) {
   return (
     <div class={p.error ? 'field field-error' : 'field'}>
       <label for={p.name}>{p.label}</label>
       {p.before}
       {p.hint && (
-        <p class="hint" id={hintId}>
+        <p class="hint" id={`${p.name}-hint`}>
           {p.hint}
         </p>
       )}
       {p.error && (
-        <p class="error" id={errorId}>
+        <p class="error" id={`${p.name}-error`}>
           {p.error}
         </p>
       )}
+      {p.children}
+      {p.after}
+    </div>
+  );
+}
+
+/** A text field (required unless `required={false}`): label, optional hint, the input, its error. */
+export function Field(p: FieldProps) {
+  return (
+    <FieldShell name={p.name} label={p.label} hint={p.hint} error={p.error} before={p.before} after={p.after}>
       <input
         id={p.name}
         name={p.name}
@@ -58,15 +76,14 @@ export function Field(p: FieldProps) {
         required={p.required ?? true}
         aria-required={p.required === false ? undefined : 'true'}
         aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedByIds(p.name, p.hint, p.error)}
         autocomplete={p.autocomplete}
         inputmode={p.inputmode}
         maxlength={p.maxlength}
         spellcheck={p.spellcheck ?? false}
         autocapitalize={p.autocapitalize ?? 'none'}
       />
-      {p.after}
-    </div>
+    </FieldShell>
   );
 }
 
@@ -163,20 +180,8 @@ export function FormActions({ t, submit }: { t: Translate; submit: string }) {
 export function TextAreaField(
   p: Omit<FieldProps, 'type' | 'inputmode' | 'autocapitalize' | 'spellcheck'> & { rows?: number },
 ) {
-  const errorId = p.error ? `${p.name}-error` : undefined;
   return (
-    <div class={p.error ? 'field field-error' : 'field'}>
-      <label for={p.name}>{p.label}</label>
-      {p.hint && (
-        <p class="hint" id={`${p.name}-hint`}>
-          {p.hint}
-        </p>
-      )}
-      {p.error && (
-        <p class="error" id={errorId}>
-          {p.error}
-        </p>
-      )}
+    <FieldShell name={p.name} label={p.label} hint={p.hint} error={p.error}>
       <textarea
         id={p.name}
         name={p.name}
@@ -190,7 +195,7 @@ export function TextAreaField(
       >
         {p.value ?? ''}
       </textarea>
-    </div>
+    </FieldShell>
   );
 }
 
@@ -207,20 +212,8 @@ export interface SelectFieldProps {
 
 /** A required choice from a short list. */
 export function SelectField(p: SelectFieldProps) {
-  const errorId = p.error ? `${p.name}-error` : undefined;
   return (
-    <div class={p.error ? 'field field-error' : 'field'}>
-      <label for={p.name}>{p.label}</label>
-      {p.hint && (
-        <p class="hint" id={`${p.name}-hint`}>
-          {p.hint}
-        </p>
-      )}
-      {p.error && (
-        <p class="error" id={errorId}>
-          {p.error}
-        </p>
-      )}
+    <FieldShell name={p.name} label={p.label} hint={p.hint} error={p.error}>
       <select
         id={p.name}
         name={p.name}
@@ -236,7 +229,7 @@ export function SelectField(p: SelectFieldProps) {
           </option>
         ))}
       </select>
-    </div>
+    </FieldShell>
   );
 }
 
