@@ -11,6 +11,7 @@ export default tseslint.config(
       '.wrangler/',
       'test-artifacts/',
       'src/platform/captcha/audio/clips.ts',
+      'src/worker-configuration.d.ts',
     ],
   },
   js.configs.recommended,

@@ -207,7 +207,7 @@ function wrapEnv(env, scope) {
     byScope[cacheKey] = {
       ...env,
       DB: wrapD1(env.DB, scope),
-      VOTER_GUARD: wrapGuard(env.VOTER_GUARD),
+      ACCESS_STATE: wrapGuard(env.ACCESS_STATE),
       TOKENS: wrapKV(env.TOKENS),
       AUDIT: wrapQueue(env.AUDIT),
       DELIVERY: wrapQueue(env.DELIVERY),
@@ -216,7 +216,7 @@ function wrapEnv(env, scope) {
   return byScope[cacheKey];
 }
 
-export const VoterGuard = bundle.VoterGuard;
+export const AccessState = bundle.AccessState;
 
 /** Bench tools: counters (read, and reset with ?reset), the replay, and the reference costs. */
 async function benchTools(url, request, ctx) {

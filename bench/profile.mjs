@@ -2,7 +2,7 @@
  * `npm run bench:profile -- --only="GET /"`: where a route's CPU goes. Builds the bundle
  * without minifying (so functions keep their names), serves it like the bench does with
  * workerd's inspector on, loads one route for a few seconds while V8's sampling profiler
- * records the app's isolate (the Worker and its VoterGuard objects; D1 and KV run in
+ * records the app's isolate (the Worker and its AccessState objects; D1 and KV run in
  * Miniflare's own isolates), and prints the functions that cost the most, per request.
  */
 import { execFileSync } from 'node:child_process';

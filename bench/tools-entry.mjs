@@ -19,7 +19,7 @@ export async function pbkdf2(n) {
   return Response.json({ n });
 }
 
-const guard = (env, name) => env.VOTER_GUARD.get(env.VOTER_GUARD.idFromName(name));
+const guard = (env, name) => env.ACCESS_STATE.get(env.ACCESS_STATE.idFromName(name));
 
 /** One storage operation each, shaped like the app's own (same tables, same methods). */
 const UNIT_OPS = {

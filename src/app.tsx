@@ -3,9 +3,9 @@
  * `createApp(deps)` lets tests inject the clock and a counting password hasher.
  */
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
-import { HTTPException } from 'hono/http-exception';
 import { getCookie, setCookie } from 'hono/cookie';
 import { languageDetector } from 'hono/language';
 import { REQUIRED_SECRETS, type AppEnv } from './env';
@@ -18,20 +18,11 @@ import { passwordRenewalRoutes } from './features/password-renewal/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
 import { handOverBookmark, readBookmark } from './platform/d1-bookmark';
-import { AppError, STATUS_OF, type ErrorCode } from './platform/errors';
+import { AppError, describeError, ERRORS } from './platform/errors';
 import { pbkdf2Hasher } from './platform/passwords';
 import { securityHeaders } from './platform/security';
 import { buildServices, type AppDeps } from './platform/services';
 import { ErrorPage } from './views/pages';
-
-const MESSAGE_OF: Record<ErrorCode, MessageKey> = {
-  not_found: 'error.notFound',
-  bad_request: 'error.badRequest',
-  payload_too_large: 'error.tooLarge',
-  misconfigured: 'error.misconfigured',
-  storage_unavailable: 'error.unavailable',
-  internal: 'error.internal',
-};
 
 /** Limits what a form post may weigh: our largest form is well under 4 KiB. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -92,40 +83,24 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route('/', passwordRenewalRoutes);
   app.route('/', helpRoutes);
 
-  app.notFound((c) => errorPage(c, 'not_found'));
+  app.notFound((c) => errorPage(c, ERRORS.not_found.message, ERRORS.not_found.status));
   app.onError((err, c) => {
+    const answer = describeError(err);
+    // The error's name and our own code, never a foreign message: a driver's message may
+    // carry a statement's parameters (a NUMIC, an address, a request's text).
     if (err instanceof AppError) {
       if (err.code !== 'not_found') console.error(`isoloir: ${err.code}: ${err.message}`);
-      return errorPage(c, err.code);
+    } else if (answer.status >= 500) {
+      console.error(`isoloir: ${answer.code}: ${err.name}`);
     }
-    if (err instanceof HTTPException) {
-      // Keeps its own status: the CSRF 403 stays a 403.
-      const status = err.status;
-      const key: MessageKey =
-        status === 403
-          ? 'error.forbidden'
-          : status === 413
-            ? 'error.tooLarge'
-            : status < 500
-              ? 'error.badRequest'
-              : 'error.internal';
-      return render(c, key, status);
-    }
-    // Anything else is, in practice, a binding that failed (D1, KV, a Durable Object, a
-    // queue): the voter is told the request was not taken into account and to try again.
-    console.error(`isoloir: unexpected ${err.name}: ${err.message}`);
-    return errorPage(c, 'storage_unavailable');
+    return errorPage(c, answer.message, answer.status);
   });
   return app;
 }
 
-function errorPage(c: Context<AppEnv>, code: ErrorCode) {
-  return render(c, MESSAGE_OF[code], STATUS_OF[code]);
-}
-
-function render(c: Context<AppEnv>, key: MessageKey, status: number) {
+function errorPage(c: Context<AppEnv>, key: MessageKey, status: ContentfulStatusCode) {
   const locale = c.get('locale') ?? 'fr';
   const t = c.get('t') ?? translator(locale);
   c.header('Cache-Control', 'no-store');
-  return c.html(<ErrorPage t={t} locale={locale} message={t(key)} />, status as 500);
+  return c.html(<ErrorPage t={t} locale={locale} message={t(key)} />, status);
 }

@@ -6,7 +6,7 @@ import { writeAuditBatch, type AuditRecord } from './platform/audit';
 import { database } from './platform/database';
 import { consumeDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
 
-export { VoterGuard } from './platform/guard/voter-guard';
+export { AccessState } from './platform/guard/access-state';
 
 const app = createApp();
 

@@ -10,6 +10,7 @@ import { normalizeIdentifier } from '../src/platform/credentials';
 import { database } from '../src/platform/database';
 import { forgetElection } from '../src/platform/election';
 import { hashPassword, verifyPassword, type PasswordHasher } from '../src/platform/passwords';
+import type { Services } from '../src/platform/services';
 
 export const ORIGIN = 'http://127.0.0.1:8787';
 export const DAY = 86_400_000;
@@ -77,8 +78,11 @@ export interface Harness {
   code(html: string): Promise<{ captchaId: string; captcha: string }>;
 }
 
-/** `bindings` lets a test count or replace what the app reaches (storage, queues). */
-export function harness(start = T0, bindings: Cloudflare.Env = env): Harness {
+/**
+ * `bindings` lets a test replace what the app reaches (a queue that records, a failing D1);
+ * `decorate` wraps each request's services (test/counting.ts counts the work there).
+ */
+export function harness(start = T0, bindings: Cloudflare.Env = env, decorate?: (s: Services) => Services): Harness {
   const { counts, hasher } = countingHasher();
   const h: Harness = {
     now: start,
@@ -99,7 +103,7 @@ export function harness(start = T0, bindings: Cloudflare.Env = env): Harness {
       return { captchaId, captcha: digits };
     },
   };
-  const app = createApp({ clock: () => h.now, hasher });
+  const app = createApp({ clock: () => h.now, hasher, decorate });
   return h;
 }
 

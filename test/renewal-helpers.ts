@@ -80,38 +80,6 @@ export function pathOf(link: string): string {
   return new URL(link).pathname;
 }
 
-/**
- * Bindings that record every call reaching storage or a queue: D1 statements and batches,
- * KV reads and writes, Durable Object RPCs, queue sends. (Naming an object is not a call.)
- */
-export function countingBindings(base: Cloudflare.Env) {
-  const calls: string[] = [];
-  const wrap = <T extends object>(name: string, target: T, counted: (p: string) => boolean): T =>
-    new Proxy(target, {
-      get(t, p) {
-        const v = Reflect.get(t, p) as unknown;
-        if (typeof v !== 'function') return v;
-        return (...args: unknown[]) => {
-          const key = String(p);
-          if (counted(key)) calls.push(`${name}.${key}`);
-          // Called as a method (an RPC stub has no usable `apply`).
-          const out = (t as Record<string, (...a: unknown[]) => unknown>)[key]!(...args);
-          if (name === 'VOTER_GUARD' && key === 'get') return wrap('DO', out as object, () => true);
-          return out;
-        };
-      },
-    });
-  const bindings = {
-    ...base,
-    DB: wrap('D1', base.DB, (p) => p === 'prepare' || p === 'batch' || p === 'exec'),
-    TOKENS: wrap('KV', base.TOKENS, () => true),
-    VOTER_GUARD: wrap('VOTER_GUARD', base.VOTER_GUARD, () => false),
-    DELIVERY: wrap('DELIVERY', base.DELIVERY, () => true),
-    AUDIT: wrap('AUDIT', base.AUDIT, () => true),
-  } as Cloudflare.Env;
-  return { bindings, calls };
-}
-
 /** The page without its security code (every form carries a fresh one). */
 export function withoutCode(html: string): string {
   return html.replace(/[A-Za-z0-9_-]{40,}/g, '<code>');

@@ -11,7 +11,7 @@ const median = (xs) => {
 };
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
-// VoterGuard methods that only read: a write costs the simulator a SQLite commit more.
+// AccessState methods that only read: a write costs the simulator a SQLite commit more.
 const DO_READS = new Set(['loginCheck', 'linkState', 'link', 'isNonceUsed', 'renewedAt']);
 
 /**
@@ -261,7 +261,7 @@ export function renderMarkdown(report) {
     "requests replayed one at a time inside the app's isolate, without HTTP, less the simulators' share",
     'one at a time; every runtime wake-up is paid in full, so for routes with storage trips it is an',
     'upper bound. D1 queries: round trips per request, primary / replica-eligible (a read through a',
-    '`withSession` session). DO calls: VoterGuard RPC calls per request. Queue sends: audit and',
+    '`withSession` session). DO calls: AccessState RPC calls per request. Queue sends: audit and',
     'delivery messages, which the consumers write to D1 off the request path.',
     '',
     '| Route | Target | Measured | Goal | |',

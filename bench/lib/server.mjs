@@ -30,7 +30,7 @@ export const SECRETS = Object.fromEntries(
 const COMPAT = { compatibilityDate: '2026-11-01', compatibilityFlags: ['nodejs_compat'] };
 
 // Miniflare keeps this run's D1, KV and Durable Object files under os.tmpdir(). On disk, each
-// new VoterGuard object (every voter, most code and address shards in a short run) cost the
+// new AccessState object (every voter, most code and address shards in a short run) cost the
 // simulator ~5 ms of CPU creating its SQLite files — work a deployed Worker never does, as
 // its objects live elsewhere. A memory file system keeps the simulator out of the figures.
 if (!process.env.BENCH_DISK && existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
@@ -77,7 +77,7 @@ export async function startApp({ bundleDir, root, vars, inspectorPort }) {
       bindings: { ELECTION_ID: '1', PUBLIC_ORIGIN: 'http://127.0.0.1:8787', DEV_TOOLS: '1', ...SECRETS, ...vars },
       d1Databases: { DB: 'bench-db' },
       kvNamespaces: { TOKENS: 'bench-tokens' },
-      durableObjects: { VOTER_GUARD: { className: 'VoterGuard', useSQLite: true } },
+      durableObjects: { ACCESS_STATE: { className: 'AccessState', useSQLite: true } },
       queueProducers: { AUDIT: { queueName: 'isoloir-audit' }, DELIVERY: { queueName: 'isoloir-delivery' } },
       queueConsumers: {
         'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },

@@ -31,11 +31,12 @@ export const en = {
   'login.days': '{n} day(s)',
   'login.hours': '{n} hour(s)',
   'login.minutes': '{n} minute(s)',
+  'login.seconds': '{n} second(s)',
   'login.notOpen': 'Voting is not open yet. It opens on {date}.',
   'login.closed': 'Voting closed on {date}.',
   'login.failed': 'Wrong identifier or password.',
-  'login.throttled': 'Too many failed attempts for this account. You can try again in {seconds} second(s).',
-  'login.tooManyFromNetwork': 'Too many attempts from your network. You can try again in {minutes} minute(s).',
+  'login.throttled': 'Too many failed attempts for this account. You can try again in {wait}.',
+  'login.tooManyFromNetwork': 'Too many attempts from your network. You can try again in {wait}.',
 
   'captcha.image': 'Security code (image)',
   'captcha.prompt': 'Type the 4 digits:',
@@ -87,7 +88,7 @@ export const en = {
   // shared by both renewals (SPEC.md's one-at-a-time rule)
   'renewal.bothRule': 'For security reasons, the identifier and the password cannot both be renewed at the same time.',
   'identifierRenewal.throttled':
-    'You have already made several renewal requests recently. No e-mail was sent for this request. You can make a new one in {minutes} minute(s).',
+    'You have already made several renewal requests recently. No e-mail was sent for this request. You can make a new one in {wait}.',
   'identifierRenewal.before': 'Identifier renewal is not open yet for this election.',
   'identifierRenewal.closed': 'Voting closed on {date}: the identifier can no longer be renewed.',
   'identifierRenewal.sentTitle': 'Your identifier renewal request',

@@ -34,13 +34,12 @@ export const fr = {
   'login.days': '{n} Jour(s)',
   'login.hours': '{n} heure(s)',
   'login.minutes': '{n} minute(s)',
+  'login.seconds': '{n} seconde(s)',
   'login.notOpen': "Le vote n'est pas encore ouvert. Il ouvrira le {date}.",
   'login.closed': 'Le vote est clos depuis le {date}.',
   'login.failed': 'Identifiant ou mot de passe incorrect.',
-  'login.throttled':
-    'Trop de tentatives infructueuses pour ce compte. Vous pourrez réessayer dans {seconds} seconde(s).',
-  'login.tooManyFromNetwork':
-    'Trop de tentatives depuis votre réseau. Vous pourrez réessayer dans {minutes} minute(s).',
+  'login.throttled': 'Trop de tentatives infructueuses pour ce compte. Vous pourrez réessayer dans {wait}.',
+  'login.tooManyFromNetwork': 'Trop de tentatives depuis votre réseau. Vous pourrez réessayer dans {wait}.',
 
   'captcha.image': 'Code de sécurité (image)',
   'captcha.prompt': 'Saisissez les 4 chiffres:',
@@ -94,7 +93,7 @@ export const fr = {
   'renewal.bothRule':
     "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
   'identifierRenewal.throttled':
-    'Vous avez déjà fait plusieurs demandes de renouvellement récemment. Aucun courriel n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {minutes} minute(s).',
+    'Vous avez déjà fait plusieurs demandes de renouvellement récemment. Aucun courriel n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {wait}.',
   'identifierRenewal.before': 'Le renouvellement de l’identifiant n’est pas encore ouvert pour cette élection.',
   'identifierRenewal.closed':
     'Le vote est clos depuis le {date} : le renouvellement de l’identifiant n’est plus possible.',

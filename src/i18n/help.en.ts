@@ -83,7 +83,7 @@ export const helpEn = {
   'help.error.email': 'Type a valid e-mail address, for example name@example.org.',
   'help.error.numic': 'The NUMIC has at most 8 digits.',
   'help.error.topic': 'Choose a topic.',
-  'help.error.tooMany': 'Too many requests were sent from your network. You can send a new one in {minutes} minute(s).',
+  'help.error.tooMany': 'Too many requests were sent from your network. You can send a new one in {wait}.',
 
   'help.sent.title': 'Request sent',
   'help.sent.done': 'Your request has been passed on to the assistance team.',

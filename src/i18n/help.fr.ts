@@ -88,7 +88,7 @@ export const helpFr = {
   'help.error.numic': 'Le NUMIC comporte au plus 8 chiffres.',
   'help.error.topic': 'Choisissez un sujet.',
   'help.error.tooMany':
-    'Trop de demandes ont été envoyées depuis votre réseau. Vous pourrez en envoyer une nouvelle dans {minutes} minute(s).',
+    'Trop de demandes ont été envoyées depuis votre réseau. Vous pourrez en envoyer une nouvelle dans {wait}.',
 
   'help.sent.title': 'Demande envoyée',
   'help.sent.done': "Votre demande a bien été transmise à la cellule d'assistance.",

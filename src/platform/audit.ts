@@ -14,8 +14,18 @@ export function auditInsert(db: Database, record: AuditRecord) {
   return db.insert(auditEvents).values(record);
 }
 
-export async function queueAudit(queue: Queue, record: AuditRecord): Promise<void> {
-  await queue.send({ kind: 'audit', record });
+/** The `audit` capability: events of attempts that change nothing in D1. */
+export interface Audit {
+  /** Durably queued when it resolves; the consumer writes it to D1. */
+  record(event: AuditRecord): Promise<void>;
+}
+
+export function queuedAudit(queue: Queue): Audit {
+  return {
+    async record(record) {
+      await queue.send({ kind: 'audit', record });
+    },
+  };
 }
 
 // D1 binds at most 100 parameters per statement ("too many SQL variables" beyond), and an

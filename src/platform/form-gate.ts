@@ -4,9 +4,9 @@
  * address's allowance, both in shard objects and in parallel. Nothing else runs (no D1
  * read, no PBKDF2, no message) unless both pass.
  */
-import { checkCaptcha, type CaptchaOutcome } from './captcha';
-import { addressAllowance } from './guard/address';
-import type { Verdict } from './guard/throttle';
+import type { CaptchaOutcome } from './captcha';
+import { countAddress, FORM_ALLOWANCE, type AddressAllowance } from './guard/address';
+import type { Services } from './services';
 
 export interface GateInput {
   captcha: string;
@@ -17,18 +17,16 @@ export interface GateInput {
 export type GateRefusal =
   { kind: 'captcha'; outcome: Exclude<CaptchaOutcome, 'ok'> } | { kind: 'address-limited'; retryAfterMs: number };
 
-export type Allowance = (env: Cloudflare.Env, address: string, now: number) => Promise<Verdict>;
-
 /** null when the request may go on; otherwise why it may not. */
 export async function passFormGate(
-  env: Cloudflare.Env,
+  s: Pick<Services, 'captcha' | 'guards'>,
   req: GateInput,
   now: number,
-  allowance: Allowance = addressAllowance,
+  allowance: AddressAllowance = FORM_ALLOWANCE,
 ): Promise<GateRefusal | null> {
   const [code, address] = await Promise.all([
-    checkCaptcha(env, req.captchaId, req.captcha, now),
-    allowance(env, req.clientAddress, now),
+    s.captcha.check(req.captchaId, req.captcha, now),
+    countAddress(s.guards, allowance, req.clientAddress, now),
   ]);
   if (code !== 'ok') return { kind: 'captcha', outcome: code };
   if (!address.ok) return { kind: 'address-limited', retryAfterMs: address.retryAfterMs };

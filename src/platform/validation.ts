@@ -7,7 +7,9 @@ import type { Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import type { AppEnv } from '../env';
 import { isMessageKey, type Translate } from '../i18n';
-import type { FieldErrors } from '../views/form';
+
+/** A form's translated error messages, by field name (`form` for the form as a whole). */
+export type FieldErrors = Partial<Record<string, string>>;
 
 /** A required text field of at most `max` characters, trimmed unless it is a secret. */
 export function requiredText(max: number, trim = true) {

@@ -1,20 +1,67 @@
 /**
- * The voter store (D1): plain functions over the drizzle client, one query each.
+ * The `voters` capability (D1 through drizzle): the reads, one query each, and the two
+ * renewal writes. A renewal writes the new credential's hash, bumps the session generation
+ * (every open session ends) and records its audit event in one D1 batch — one transaction:
+ * the change and its record stand or fall together.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { voters, type Voter } from '../db/schema';
+import { auditInsert, type AuditRecord } from './audit';
 import type { Database } from './database';
 
-export interface VoterStore {
+export interface VoterReads {
   byIdentifierHmac(hmac: string): Promise<Voter | undefined>;
   byNumic(numic: string): Promise<Voter | undefined>;
   byId(id: number): Promise<Voter | undefined>;
 }
 
-export function voterStore(db: Database): VoterStore {
+export interface RenewalWrite {
+  /** The voter renewed, or null for a request that matched nobody (the update matches no row). */
+  voterId: number | null;
+  now: number;
+  audit: AuditRecord;
+}
+
+export interface VoterStore extends VoterReads {
+  /** The same reads from the D1 primary, for the rare read a replica may not answer yet. */
+  primary(): VoterReads;
+  renewIdentifier(write: RenewalWrite & { voterId: number; identifierHmac: string }): Promise<void>;
+  /**
+   * With `voterId: null` the batch is the same two statements, the update matching no row:
+   * a request that matched nobody costs D1 what a match costs.
+   */
+  renewPassword(write: RenewalWrite & { passwordHash: string }): Promise<void>;
+}
+
+function reads(db: () => Database): VoterReads {
   return {
-    byIdentifierHmac: (hmac) => db.select().from(voters).where(eq(voters.identifierHmac, hmac)).get(),
-    byNumic: (numic) => db.select().from(voters).where(eq(voters.numic, numic)).get(),
-    byId: (id) => db.select().from(voters).where(eq(voters.id, id)).get(),
+    byIdentifierHmac: (hmac) => db().select().from(voters).where(eq(voters.identifierHmac, hmac)).get(),
+    byNumic: (numic) => db().select().from(voters).where(eq(voters.numic, numic)).get(),
+    byId: (id) => db().select().from(voters).where(eq(voters.id, id)).get(),
+  };
+}
+
+// Row ids start at 1 (AUTOINCREMENT): id 0 matches nobody.
+const NOBODY = 0;
+
+/** `db` is called on first use (most screens never reach D1); `primary` opens the primary. */
+export function voterStore(db: () => Database, primary: () => Database): VoterStore {
+  const renew = async (voterId: number | null, now: number, set: Partial<Voter>, audit: AuditRecord) => {
+    const d = db();
+    await d.batch([
+      d
+        .update(voters)
+        .set({ ...set, sessionGeneration: sql`${voters.sessionGeneration} + 1`, updatedAt: now })
+        .where(eq(voters.id, voterId ?? NOBODY)),
+      auditInsert(d, audit),
+    ]);
+  };
+  return {
+    ...reads(db),
+    primary: () => reads(primary),
+    renewIdentifier: ({ voterId, now, identifierHmac, audit }) =>
+      renew(voterId, now, { identifierHmac, identifierRenewedAt: now }, audit),
+    renewPassword: ({ voterId, now, passwordHash, audit }) =>
+      renew(voterId, now, { passwordHash, passwordRenewedAt: now }, audit),
   };
 }

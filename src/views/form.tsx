@@ -5,7 +5,9 @@
 import type { Child } from 'hono/jsx';
 import type { Translate } from '../i18n';
 
-export type FieldErrors = Partial<Record<string, string>>;
+import type { FieldErrors } from '../platform/validation';
+
+export type { FieldErrors };
 
 export interface FieldProps {
   name: string;

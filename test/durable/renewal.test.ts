@@ -1,15 +1,13 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { voterGuard } from '../../src/platform/guard/client';
+import { renewedAt, voterObject } from '../access-state';
 import { COOLING_OFF_MS, LINK_TTL_MS } from '../../src/platform/guard/renewal';
 
-// Real time (the object's alarm purges by the real clock, see the integration tests).
 const now = () => Math.floor(Date.now() / 1000) * 1000;
 
-describe('VoterGuard — renewals', () => {
+describe('AccessState — renewals', () => {
   it('knows the voter of a pending link only while it is pending', async () => {
     const t = now();
-    const stub = voterGuard(env, 'link-voter');
+    const stub = voterObject('link-voter');
     await stub.startRenewal('identifier', 'h1', t + LINK_TTL_MS, t, 42);
     expect(await stub.link('identifier', 'h1', t)).toEqual({ state: 'pending', voterId: 42 });
     expect(await stub.link('identifier', 'h2', t)).toEqual({ state: 'unknown', voterId: null });
@@ -22,7 +20,7 @@ describe('VoterGuard — renewals', () => {
 
   it('keeps the count of wrong passwords, and voids the link at the fifth', async () => {
     const t = now();
-    const stub = voterGuard(env, 'wrong-passwords');
+    const stub = voterObject('wrong-passwords');
     await stub.startRenewal('identifier', 'h', t + LINK_TTL_MS, t, 7);
     for (let i = 0; i < 4; i++) expect(await stub.wrongPassword('identifier', 'h', t)).toBe('pending');
     expect((await stub.link('identifier', 'h', t)).voterId).toBe(7);
@@ -32,14 +30,14 @@ describe('VoterGuard — renewals', () => {
 
   it('applies the one-at-a-time rule in both orders, for 24 hours', async () => {
     const t = now();
-    const a = voterGuard(env, 'order-a');
+    const a = voterObject('order-a');
     expect(await a.completeDirectRenewal('password', t)).toBe('ok');
     await a.startRenewal('identifier', 'h', t + LINK_TTL_MS, t, 1);
     expect(await a.completeLinkRenewal('identifier', 'h', t + 1000)).toBe('cooling-off');
     // The refusal does not consume the link.
     expect((await a.link('identifier', 'h', t + 1000)).state).toBe('pending');
 
-    const b = voterGuard(env, 'order-b');
+    const b = voterObject('order-b');
     await b.startRenewal('identifier', 'h', t + LINK_TTL_MS, t, 1);
     expect(await b.completeLinkRenewal('identifier', 'h', t)).toBe('ok');
     expect(await b.completeDirectRenewal('password', t + COOLING_OFF_MS - 1)).toBe('cooling-off');
@@ -49,7 +47,7 @@ describe('VoterGuard — renewals', () => {
   it('lets exactly one of an identifier completion and a password renewal racing win, in either arrival order', async () => {
     const t = now();
     for (let round = 0; round < 20; round++) {
-      const stub = voterGuard(env, `race-${round}`);
+      const stub = voterObject(`race-${round}`);
       await stub.startRenewal('identifier', 'h', t + LINK_TTL_MS, t, 1);
       const calls = [
         async () => ({ credential: 'identifier', result: await stub.completeLinkRenewal('identifier', 'h', t) }),
@@ -64,11 +62,11 @@ describe('VoterGuard — renewals', () => {
 
   it('forgets only the renewal it is told about', async () => {
     const t = now();
-    const stub = voterGuard(env, 'forget');
+    const stub = voterObject('forget');
     await stub.completeDirectRenewal('password', t);
     await stub.forgetRenewal('password', t - 1, t);
-    expect(await stub.renewedAt('password', t)).toBe(t);
+    expect(await renewedAt('forget', 'password', t)).toBe(t);
     await stub.forgetRenewal('password', t, t);
-    expect(await stub.renewedAt('password', t)).toBeNull();
+    expect(await renewedAt('forget', 'password', t)).toBeNull();
   });
 });

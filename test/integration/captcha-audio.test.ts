@@ -1,7 +1,7 @@
 // "Écouter le code": the audio version of the security code, assembled by the Worker.
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { renderCaptchaAudio } from '../../src/platform/captcha';
+import { renderCaptchaAudio } from '../../src/platform/captcha/audio';
 import { DEMO, harness, seedElection, seedVoter, text } from '../helpers';
 
 interface Wav {

@@ -49,7 +49,7 @@ describe('D1 through the Sessions API', () => {
   });
 
   it('hands the bookmark over after a renewed identifier, and never on screens that must look the same', async () => {
-    // Real time: VoterGuard's alarm purges by the real clock (see identifier-renewal.test.ts).
+    // Real time, as the renewal tests do.
     const start = Math.floor(Date.now() / 60_000) * 60_000;
     await seedElection(start - 2 * DAY, start + 4 * DAY);
     const q = capturedQueues();

@@ -41,7 +41,7 @@ const sms: OutboundMessage = {
 /** Queues `m` (captured) and returns its queued body. */
 async function queued(m: OutboundMessage) {
   const q = capturingEnv(brevoEnv());
-  await queueDelivery(q.env).send(m);
+  await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(m);
   return q.queued[0]!;
 }
 

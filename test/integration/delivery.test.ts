@@ -47,7 +47,7 @@ async function outcomesFor(messageId: string) {
 describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
   it('reaches /_dev/outbox within a few seconds, with the secret filled in', async () => {
     const to = recipient();
-    await queueDelivery(env).send(linkMail(to));
+    await queueDelivery(env.DELIVERY, env.DELIVERY_KEY).send(linkMail(to));
     let rows: OutboxRow[] = [];
     // The real queue: batch timeout 1 s, then the Worker's queue handler.
     for (let i = 0; i < 40 && rows.length === 0; i++) {
@@ -65,7 +65,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
 
   it('never holds the secret in clear on the queue', async () => {
     const q = capturingEnv();
-    await queueDelivery(q.env).send(linkMail(recipient()));
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(linkMail(recipient()));
     expect(q.raw).toHaveLength(1);
     expect(q.raw[0]).not.toContain(LINK);
     expect(q.raw[0]).not.toContain('Zm9vYmFyYmF6cXV4cXV1eGNvcmdl');
@@ -76,7 +76,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
   it('records one `sent` outcome without the secret, the address or the body', async () => {
     const q = capturingEnv();
     const to = recipient();
-    await queueDelivery(q.env).send(linkMail(to));
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(linkMail(to));
     const body = q.queued[0]!;
     const result = await settle(batchOf(body), (m) => consumeDelivery(m, env, () => T0));
     expect(result.explicitAcks).toHaveLength(1);
@@ -100,7 +100,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
   it('sends nothing twice when the runtime hands a recorded message over again', async () => {
     const q = capturingEnv();
     const to = recipient();
-    await queueDelivery(q.env).send(linkMail(to));
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(linkMail(to));
     await settle(batchOf(q.queued[0]), (m) => consumeDelivery(m, env, () => T0));
     const again = await settle(batchOf(q.queued[0], 2), (m) => consumeDelivery(m, env, () => T0));
     expect(again.explicitAcks).toHaveLength(1);
@@ -111,7 +111,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
   it('drops a message whose content expired: nothing sent, outcome `expired`', async () => {
     const q = capturingEnv();
     const to = recipient();
-    await queueDelivery(q.env).send(linkMail(to, { expiresAt: T0 + 3_600_000 }));
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(linkMail(to, { expiresAt: T0 + 3_600_000 }));
     const body = q.queued[0]!;
     const late = await settle(batchOf(body, 3), (m) => consumeDelivery(m, env, () => T0 + 3_600_001));
     expect(late.explicitAcks).toHaveLength(1);
@@ -122,7 +122,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
   it('still sends at the last instant of validity', async () => {
     const q = capturingEnv();
     const to = recipient();
-    await queueDelivery(q.env).send(linkMail(to, { expiresAt: T0 + 3_600_000 }));
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(linkMail(to, { expiresAt: T0 + 3_600_000 }));
     await settle(batchOf(q.queued[0]), (m) => consumeDelivery(m, env, () => T0 + 3_600_000));
     expect(await outboxFor(to)).toHaveLength(1);
   });
@@ -130,7 +130,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
   it('does not send a secret it cannot open (key changed): outcome `failed`', async () => {
     const q = capturingEnv({ ...env, DELIVERY_KEY: 'an-older-key' });
     const to = recipient();
-    await queueDelivery(q.env).send(linkMail(to));
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(linkMail(to));
     const result = await settle(batchOf(q.queued[0]), (m) => consumeDelivery(m, env, () => T0));
     expect(result.explicitAcks).toHaveLength(1);
     expect(await outboxFor(to)).toHaveLength(0);
@@ -139,7 +139,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
 
   it('records `failed` when no provider is configured, without crashing', async () => {
     const q = capturingEnv();
-    await queueDelivery(q.env).send({
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send({
       channel: 'sms',
       to: '+33600000001',
       text: 'Votre mot de passe :\n{{secret}}',
@@ -159,7 +159,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
   it('records a dead letter as `failed` and sends nothing', async () => {
     const q = capturingEnv();
     const to = recipient();
-    await queueDelivery(q.env).send(linkMail(to));
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(linkMail(to));
     const batch = batchOf(q.queued[0], 1, 'isoloir-delivery-dlq');
     const ctx = createExecutionContext();
     await worker.queue(batch as MessageBatch<never>, env);
@@ -174,7 +174,7 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
 
 describe('the {{secret}} contract of Delivery.send', () => {
   const send = (m: Partial<OutboundMessage>) =>
-    queueDelivery(capturingEnv().env).send({ ...linkMail(recipient()), ...m });
+    queueDelivery(capturingEnv().env.DELIVERY, env.DELIVERY_KEY).send({ ...linkMail(recipient()), ...m });
 
   it('refuses a secret written in clear', async () => {
     await expect(send({ text: `Votre lien :\n${LINK}` })).rejects.toThrow(/not in clear/);
@@ -192,7 +192,7 @@ describe('the {{secret}} contract of Delivery.send', () => {
 
   it('queues a message without a secret as it is', async () => {
     const q = capturingEnv();
-    await queueDelivery(q.env).send({
+    await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send({
       channel: 'sms',
       to: '+33600000001',
       text: 'Votre identifiant a été renouvelé.',

@@ -4,9 +4,8 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { attemptLogin } from '../../src/features/login/service';
-import { newCaptcha, pendingDigits } from '../../src/platform/captcha';
 import { hmacHex } from '../../src/platform/crypto';
-import { voterGuard } from '../../src/platform/guard/client';
+import { recordRenewal } from '../access-state';
 import { hashPassword } from '../../src/platform/passwords';
 import { buildServices } from '../../src/platform/services';
 import type { Voter } from '../../src/db/schema';
@@ -16,9 +15,9 @@ async function attempt(stale: Voter, password: string) {
   const { hasher } = countingHasher();
   const s = buildServices(env, { clock: () => T0, hasher });
   // The replica answers with the row as it was before the renewal.
-  Object.defineProperty(s, 'voters', { value: { ...s.voters, byIdentifierHmac: async () => stale } });
-  const captchaId = await newCaptcha(env, T0);
-  const captcha = (await pendingDigits(env, captchaId, T0))!;
+  s.voters = { ...s.voters, byIdentifierHmac: async () => stale };
+  const captchaId = await s.captcha.issue(T0);
+  const captcha = (await s.captcha.pendingDigits(captchaId, T0))!;
   return attemptLogin(s, { identifier: DEMO.identifier, password, captcha, captchaId, clientAddress: '192.0.2.1' });
 }
 
@@ -51,7 +50,7 @@ describe('login against a lagging read replica', () => {
 
   it("refuses the old password and accepts the new one once the voter's object knows of the renewal", async () => {
     const numicHmac = await hmacHex(env.NUMIC_HMAC_KEY, DEMO.numic);
-    await voterGuard(env, numicHmac).recordRenewal('password', T0 - 60_000);
+    await recordRenewal(numicHmac, 'password', T0 - 60_000);
     expect((await attempt(stale, DEMO.password)).kind).toBe('failed');
     expect((await attempt(stale, 'the-new-password')).kind).toBe('ok');
   });

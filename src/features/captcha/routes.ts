@@ -5,16 +5,13 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env';
-import { openPending, openUnused, renderCaptchaAudio, renderCaptchaSvg } from '../../platform/captcha';
 
 export const captchaRoutes = new Hono<AppEnv>();
 
 captchaRoutes.get('/captcha/:file{[A-Za-z0-9_-]+\\.svg}', async (c) => {
-  const id = c.req.param('file').slice(0, -4);
-  const { env, clock } = c.var.services;
-  const challenge = await openPending(env, id, clock());
-  if (!challenge) return c.body(null, 404, { 'Cache-Control': 'no-store' });
-  const svg = await renderCaptchaSvg(env.CAPTCHA_KEY, id, challenge.digits);
+  const { captcha, clock } = c.var.services;
+  const svg = await captcha.picture(c.req.param('file').slice(0, -4), clock());
+  if (svg === null) return c.body(null, 404, { 'Cache-Control': 'no-store' });
   return c.body(svg, 200, {
     'Content-Type': 'image/svg+xml; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -28,11 +25,9 @@ captchaRoutes.get('/captcha/:file{[A-Za-z0-9_-]+\\.svg}', async (c) => {
  * player asks for them before playing anything.
  */
 captchaRoutes.get('/captcha/:file{[A-Za-z0-9_-]+\\.wav}', async (c) => {
-  const id = c.req.param('file').slice(0, -4);
-  const { env, clock } = c.var.services;
-  const challenge = await openUnused(env, id, clock());
-  if (!challenge) return c.body(null, 404, { 'Cache-Control': 'no-store' });
-  const wav = await renderCaptchaAudio(env.CAPTCHA_KEY, id, challenge.digits, c.var.locale);
+  const { captcha, clock } = c.var.services;
+  const wav = await captcha.sound(c.req.param('file').slice(0, -4), c.var.locale, clock());
+  if (wav === null) return c.body(null, 404, { 'Cache-Control': 'no-store' });
   const headers: Record<string, string> = {
     'Content-Type': 'audio/wav',
     'Cache-Control': 'no-store',

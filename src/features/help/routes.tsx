@@ -6,12 +6,13 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../env';
-import { CAPTCHA_TTL_MS, newCaptcha } from '../../platform/captcha';
+import { CAPTCHA_TTL_MS } from '../../platform/captcha';
 import { COOLING_OFF_MS, LINK_TTL_MS } from '../../platform/guard/renewal';
 import type { Services } from '../../platform/services';
 import { SESSION_TTL_MS } from '../../platform/sessions';
 import { validForm } from '../../platform/validation';
-import type { FieldErrors } from '../../views/form';
+import type { FieldErrors } from '../../platform/validation';
+import { refusalView } from '../../views/refusal';
 import { contactSchema, isTopic } from './schemas';
 import { sendAssistanceRequest } from './service';
 import { AccessibilityPage } from './views/accessibility';
@@ -25,7 +26,7 @@ const MINUTE = 60_000;
 /** The election's title for the header, or none when no election is loaded. */
 async function electionTitle(s: Services): Promise<string | undefined> {
   try {
-    return (await s.election()).title;
+    return (await s.election.current()).title;
   } catch {
     return undefined;
   }
@@ -41,7 +42,7 @@ async function renderHelp(
   } = {},
 ) {
   const { services: s, t, locale } = c.var;
-  const [title, captchaId] = await Promise.all([electionTitle(s), newCaptcha(s.env, s.clock())]);
+  const [title, captchaId] = await Promise.all([electionTitle(s), s.captcha.issue(s.clock())]);
   // The page carries a security code of its own.
   c.header('Cache-Control', 'no-store');
   return c.html(
@@ -82,13 +83,8 @@ helpRoutes.post(
     const values = { ...input, captcha: undefined };
     switch (outcome.kind) {
       case 'captcha':
-        return renderHelp(c, { values, errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 });
       case 'address-limited':
-        return renderHelp(c, {
-          values,
-          notice: t('help.error.tooMany', { minutes: Math.ceil(outcome.retryAfterMs / MINUTE) }),
-          status: 429,
-        });
+        return renderHelp(c, { values, ...refusalView(outcome, t, { addressLimited: 'help.error.tooMany' }) });
       case 'sent':
         c.header('Cache-Control', 'no-store');
         return c.html(

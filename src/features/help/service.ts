@@ -3,11 +3,10 @@
  * per-address limit generous enough for a consulate helping many voters, then one row in
  * `assistance_requests` with a reference number the voter keeps.
  */
-import { assistanceRequests } from '../../db/schema';
-import { passFormGate, type GateRefusal } from '../../platform/form-gate';
 import { IDENTIFIER_ALPHABET, normalizeNumic } from '../../platform/credentials';
-import { hmacHex, randomString } from '../../platform/crypto';
-import { shardGuard } from '../../platform/guard/client';
+import { randomString } from '../../platform/crypto';
+import { passFormGate, type GateRefusal } from '../../platform/form-gate';
+import type { AddressAllowance } from '../../platform/guard/address';
 import type { Services } from '../../platform/services';
 import type { Topic } from './schemas';
 
@@ -37,41 +36,41 @@ export function newReference(): string {
   return `AS-${s.slice(0, 4)}-${s.slice(4)}`;
 }
 
+/** The assistance form's own, tighter allowance per client address. */
+const ASSISTANCE_ALLOWANCE: AddressAllowance = {
+  purpose: 'assistance-address',
+  limit: ASSISTANCE_LIMIT,
+  windowMs: ASSISTANCE_WINDOW_MS,
+};
+
 /** Stores the voter's request and returns its reference (or why it was refused). */
-export async function sendAssistanceRequest(s: Services, req: AssistanceRequest): Promise<AssistanceOutcome> {
+export async function sendAssistanceRequest(
+  s: Pick<Services, 'clock' | 'captcha' | 'guards' | 'pseudonyms' | 'assistance'>,
+  req: AssistanceRequest,
+): Promise<AssistanceOutcome> {
   const now = s.clock();
-  const refused = await passFormGate(s.env, req, now, assistanceAllowance);
+  const refused = await passFormGate(s, req, now, ASSISTANCE_ALLOWANCE);
   if (refused) return refused;
 
   // SPEC.md: outside the voters table a NUMIC is only ever stored as its HMAC — the same one
   // the guard objects use, so the assistance cell's tools can still find the voter.
   const numic = req.numic ? normalizeNumic(req.numic) : null;
-  const numicHmac = numic ? await hmacHex(s.env.NUMIC_HMAC_KEY, numic) : null;
+  const numicHmac = numic ? await s.pseudonyms.numic(numic) : null;
 
   // A clash among 32⁸ references is all but impossible; the unique index makes it harmless.
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     const reference = newReference();
-    try {
-      await s.db.insert(assistanceRequests).values({
-        reference,
-        name: req.name,
-        email: req.email,
-        numic: numicHmac,
-        topic: req.topic,
-        message: req.message,
-        language: req.language,
-        createdAt: now,
-      });
-      return { kind: 'sent', reference };
-    } catch (err) {
-      const text = `${String(err)} ${String((err as Error)?.cause ?? '')}`;
-      if (attempt >= 2 || !/UNIQUE/i.test(text)) throw err;
-    }
+    const stored = await s.assistance.create({
+      reference,
+      name: req.name,
+      email: req.email,
+      numic: numicHmac,
+      topic: req.topic,
+      message: req.message,
+      language: req.language,
+      createdAt: now,
+    });
+    if (stored) return { kind: 'sent', reference };
   }
-}
-
-/** The assistance form's own, tighter allowance per client address. */
-async function assistanceAllowance(env: Cloudflare.Env, address: string, now: number) {
-  const { stub, subject } = await shardGuard(env, 'assistance-address', address);
-  return stub.hit(subject, ASSISTANCE_LIMIT, ASSISTANCE_WINDOW_MS, now);
+  throw new Error('assistance: no free reference after 3 draws');
 }

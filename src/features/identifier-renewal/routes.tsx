@@ -6,13 +6,12 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { formatParisNamed } from '../../i18n/dates';
-import { newCaptcha } from '../../platform/captcha';
 import { renewalState } from '../../platform/election';
 import { COOLING_OFF_MS, MAX_WRONG_PASSWORDS } from '../../platform/guard/renewal';
 import { validForm } from '../../platform/validation';
-import type { FieldErrors } from '../../views/form';
-import { REF_PATTERN, TOKEN_PATTERN, splitLinkPath } from './links';
-import { minutesOf } from './rules';
+import type { FieldErrors } from '../../platform/validation';
+import { refusalView } from '../../views/refusal';
+import { REF_PATTERN, TOKEN_PATTERN, splitLinkPath } from '../../platform/links';
 import { requestSchema, validateSchema } from './schemas';
 import {
   completeIdentifierRenewal,
@@ -37,7 +36,7 @@ function clientAddress(c: Context<AppEnv>) {
 /** Why renewal is not possible now (before the roll is loaded, or after closing). */
 async function windowNotice(c: Context<AppEnv>, state: 'before' | 'closed') {
   const { t, locale, services: s } = c.var;
-  const election = await s.election();
+  const election = await s.election.current();
   return state === 'before'
     ? t('identifierRenewal.before')
     : t('identifierRenewal.closed', { date: formatParisNamed(election.closesAt, locale, t) });
@@ -55,8 +54,8 @@ async function renderRequest(
 ) {
   const { services: s, t, locale } = c.var;
   const now = s.clock();
-  const election = await s.election();
-  const captchaId = opts.closed ? null : await newCaptcha(s.env, now);
+  const election = await s.election.current();
+  const captchaId = opts.closed ? null : await s.captcha.issue(now);
   c.header('Cache-Control', 'no-store');
   return c.html(
     <RequestPage
@@ -73,7 +72,7 @@ async function renderRequest(
 }
 
 identifierRenewalRoutes.get('/identifiant-perdu', async (c) => {
-  const state = renewalState(await c.var.services.election(), c.var.services.clock());
+  const state = renewalState(await c.var.services.election.current(), c.var.services.clock());
   if (state !== 'open') return renderRequest(c, { notice: await windowNotice(c, state), closed: true });
   return renderRequest(c);
 });
@@ -87,7 +86,7 @@ identifierRenewalRoutes.post(
     const input = c.req.valid('form');
     const outcome = await requestIdentifierRenewal(c.var.services, { ...input, clientAddress: clientAddress(c) });
     if (outcome.kind === 'sent') {
-      const election = await c.var.services.election();
+      const election = await c.var.services.election.current();
       c.header('Cache-Control', 'no-store');
       return c.html(<SentPage t={c.var.t} locale={c.var.locale} electionTitle={election.title} />);
     }
@@ -99,23 +98,10 @@ identifierRenewalRoutes.post(
 );
 
 async function requestRefusal(c: Context<AppEnv>, outcome: Exclude<RequestOutcome, { kind: 'sent' }>) {
-  const t = c.var.t;
-  switch (outcome.kind) {
-    case 'captcha':
-      return { errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 as const };
-    case 'throttled':
-      return {
-        notice: t('identifierRenewal.throttled', { minutes: minutesOf(outcome.retryAfterMs) }),
-        status: 429 as const,
-      };
-    case 'address-limited':
-      return {
-        notice: t('login.tooManyFromNetwork', { minutes: minutesOf(outcome.retryAfterMs) }),
-        status: 429 as const,
-      };
-    case 'window':
-      return { notice: await windowNotice(c, outcome.state), closed: true, status: 400 as const };
+  if (outcome.kind === 'window') {
+    return { notice: await windowNotice(c, outcome.state), closed: true, status: 400 as const };
   }
+  return refusalView(outcome, c.var.t, { throttled: 'identifierRenewal.throttled' });
 }
 
 // ---------------------------------------------------------------- the link (Écrans 5 and 6)
@@ -127,7 +113,7 @@ async function renderLink(
   opts: { errors?: FieldErrors; notice?: string; status?: Status } = {},
 ) {
   const { services: s, t, locale } = c.var;
-  const [election, captchaId] = await Promise.all([s.election(), newCaptcha(s.env, s.clock())]);
+  const [election, captchaId] = await Promise.all([s.election.current(), s.captcha.issue(s.clock())]);
   c.header('Cache-Control', 'no-store');
   c.header('X-Robots-Tag', 'noindex');
   return c.html(
@@ -154,7 +140,7 @@ async function renderProblem(
     | { kind: 'window'; state: 'before' | 'closed' },
 ) {
   const { services: s, t, locale } = c.var;
-  const election = await s.election();
+  const election = await s.election.current();
   const page = (
     title: string,
     message: string,
@@ -225,23 +211,19 @@ async function renderCompletion(c: Context<AppEnv>, ref: string, token: string, 
   const { services: s, t, locale } = c.var;
   switch (outcome.kind) {
     case 'renewed': {
-      const election = await s.election();
+      const election = await s.election.current();
       c.header('Cache-Control', 'no-store');
       return c.html(
         <RenewedPage t={t} locale={locale} electionTitle={election.title} identifier={outcome.identifier} />,
       );
     }
     case 'captcha':
-      return renderLink(c, ref, token, { errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 });
+    case 'address-limited':
+      return renderLink(c, ref, token, refusalView(outcome, t));
     case 'wrong-password':
       return renderLink(c, ref, token, {
         errors: { password: t('identifierRenewal.wrongPassword', { max: MAX_WRONG_PASSWORDS }) },
         status: 401,
-      });
-    case 'address-limited':
-      return renderLink(c, ref, token, {
-        notice: t('login.tooManyFromNetwork', { minutes: minutesOf(outcome.retryAfterMs) }),
-        status: 429,
       });
     default:
       return renderProblem(c, outcome);

@@ -6,7 +6,7 @@ import { HOUR_MS } from '../../platform/guard/throttle';
 /** E-mails with a renewal link per voter and per hour (each one voids the previous link). */
 export const REQUEST_LIMIT = 3;
 export const REQUEST_WINDOW_MS = HOUR_MS;
-/** The subject counting a voter's requests in the voter's VoterGuard object. */
+/** The subject counting a voter's requests in the voter's AccessState object. */
 export const REQUEST_SUBJECT = 'renewal-request:identifier';
 
 /** The address typed on Écran 2, as compared: trimmed and case-insensitive. */
@@ -17,9 +17,4 @@ export function canonicalEmail(address: string): string {
 /** Does the typed address match the registered one? */
 export function sameEmail(typed: string, registered: string): boolean {
   return canonicalEmail(typed) === canonicalEmail(registered);
-}
-
-/** A wait shown to the voter, in whole minutes, never 0. */
-export function minutesOf(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 60_000));
 }

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { normalizeNumic } from '../../platform/credentials';
 import { captchaFields, requiredText } from '../../platform/validation';
-import { REF_PATTERN, TOKEN_PATTERN } from './links';
+import { REF_PATTERN, TOKEN_PATTERN } from '../../platform/links';
 
 /** Écran 2: the NUMIC (leading zeros and spaces allowed), the e-mail address, the code. */
 export const requestSchema = z.object({

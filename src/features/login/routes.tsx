@@ -4,15 +4,15 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../../env';
-import { newCaptcha } from '../../platform/captcha';
 import { windowState } from '../../platform/election';
 import { remainingText } from '../../i18n/dates';
 import { withCode } from '../../views/code-slot';
 import { SESSION_COOKIE } from '../../platform/sessions';
 import { validForm } from '../../platform/validation';
-import type { FieldErrors } from '../../views/form';
+import type { FieldErrors } from '../../platform/validation';
+import { refusalView } from '../../views/refusal';
 import { loginSchema } from './schemas';
-import { attemptLogin, type LoginOutcome } from './service';
+import { attemptLogin } from './service';
 import { LoginPage } from './views/login';
 import { SpacePage } from './views/space';
 
@@ -29,7 +29,7 @@ async function renderLogin(
 ) {
   const { services: s, t, locale } = c.var;
   const now = s.clock();
-  const [election, captchaId] = await Promise.all([s.election(), newCaptcha(s.env, now)]);
+  const [election, captchaId] = await Promise.all([s.election.current(), s.captcha.issue(now)]);
   c.header('Cache-Control', 'no-store');
   const page = (id: string) => (
     <LoginPage
@@ -74,36 +74,18 @@ loginRoutes.post(
       return c.redirect('/espace', 303);
     }
     const values = { identifier: input.identifier };
-    return renderLogin(c, { values, ...refusal(outcome, c.var.t) });
+    if (outcome.kind === 'failed')
+      return renderLogin(c, { values, errors: { form: c.var.t('login.failed') }, status: 401 });
+    if (outcome.kind === 'window') return renderLogin(c, { values, status: 400 });
+    return renderLogin(c, { values, ...refusalView(outcome, c.var.t) });
   },
 );
-
-function refusal(outcome: Exclude<LoginOutcome, { kind: 'ok' }>, t: AppEnv['Variables']['t']) {
-  switch (outcome.kind) {
-    case 'captcha':
-      return { errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 as const };
-    case 'failed':
-      return { errors: { form: t('login.failed') }, status: 401 as const };
-    case 'throttled':
-      return {
-        notice: t('login.throttled', { seconds: Math.ceil(outcome.retryAfterMs / 1000) }),
-        status: 429 as const,
-      };
-    case 'address-limited':
-      return {
-        notice: t('login.tooManyFromNetwork', { minutes: Math.ceil(outcome.retryAfterMs / 60_000) }),
-        status: 429 as const,
-      };
-    case 'window':
-      return { status: 400 as const };
-  }
-}
 
 loginRoutes.get('/espace', async (c) => {
   const { services: s, t, locale } = c.var;
   const now = s.clock();
   const session = await s.sessions.get(getCookie(c, SESSION_COOKIE), now);
-  const election = await s.election();
+  const election = await s.election.current();
   const voter = session ? await s.voters.byId(session.voterId) : undefined;
   // A renewal bumps the voter's generation: older sessions end here; so do all at closing.
   if (!session || !voter || voter.sessionGeneration !== session.generation || windowState(election, now) !== 'open') {

@@ -5,12 +5,11 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { formatParisNamed } from '../../i18n/dates';
-import { newCaptcha } from '../../platform/captcha';
 import { renewalState } from '../../platform/election';
 import { COOLING_OFF_MS } from '../../platform/guard/renewal';
 import { validForm } from '../../platform/validation';
-import type { FieldErrors } from '../../views/form';
-import { waitText } from './rules';
+import type { FieldErrors } from '../../platform/validation';
+import { refusalView } from '../../views/refusal';
 import { requestSchema } from './schemas';
 import { requestPasswordRenewal, type PasswordRenewalOutcome } from './service';
 import { RefusedPage, RequestPage, SentPage } from './views/pages';
@@ -21,7 +20,7 @@ type Values = { identifier?: string; numic?: string };
 
 async function windowNotice(c: Context<AppEnv>, state: 'before' | 'closed') {
   const { t, locale, services: s } = c.var;
-  const election = await s.election();
+  const election = await s.election.current();
   return state === 'before'
     ? t('passwordRenewal.before')
     : t('passwordRenewal.closed', { date: formatParisNamed(election.closesAt, locale, t) });
@@ -32,8 +31,8 @@ async function renderForm(
   opts: { values?: Values; errors?: FieldErrors; notice?: string; closed?: boolean; status?: 200 | 400 | 429 } = {},
 ) {
   const { services: s, t, locale } = c.var;
-  const election = await s.election();
-  const captchaId = opts.closed ? null : await newCaptcha(s.env, s.clock());
+  const election = await s.election.current();
+  const captchaId = opts.closed ? null : await s.captcha.issue(s.clock());
   c.header('Cache-Control', 'no-store');
   return c.html(
     <RequestPage
@@ -51,7 +50,7 @@ async function renderForm(
 
 passwordRenewalRoutes.get('/mot-de-passe-perdu', async (c) => {
   const s = c.var.services;
-  const state = renewalState(await s.election(), s.clock());
+  const state = renewalState(await s.election.current(), s.clock());
   if (state !== 'open') return renderForm(c, { notice: await windowNotice(c, state), closed: true });
   return renderForm(c);
 });
@@ -77,7 +76,7 @@ passwordRenewalRoutes.post(
 
 async function renderOutcome(c: Context<AppEnv>, values: Values, outcome: PasswordRenewalOutcome) {
   const { services: s, t, locale } = c.var;
-  const election = await s.election();
+  const election = await s.election.current();
   c.header('Cache-Control', 'no-store');
   switch (outcome.kind) {
     case 'sent':
@@ -107,19 +106,9 @@ async function renderOutcome(c: Context<AppEnv>, values: Values, outcome: Passwo
         503,
       );
     case 'captcha':
-      return renderForm(c, { values, errors: { captcha: t(`captcha.${outcome.outcome}`) }, status: 400 });
     case 'throttled':
-      return renderForm(c, {
-        values,
-        notice: t('passwordRenewal.throttled', { wait: waitText(outcome.retryAfterMs, t) }),
-        status: 429,
-      });
     case 'address-limited':
-      return renderForm(c, {
-        values,
-        notice: t('login.tooManyFromNetwork', { minutes: Math.max(1, Math.ceil(outcome.retryAfterMs / 60_000)) }),
-        status: 429,
-      });
+      return renderForm(c, { values, ...refusalView(outcome, t, { throttled: 'passwordRenewal.throttled' }) });
     case 'window':
       return renderForm(c, { values, notice: await windowNotice(c, outcome.state), closed: true, status: 400 });
   }

@@ -5,16 +5,12 @@
  * per-address limit → per-voter throttle → the one-at-a-time rule in the voter's Durable
  * Object → the new password in D1 with its audit event in the same batch → SMS and notice.
  */
-import { eq, sql } from 'drizzle-orm';
-import { voters } from '../../db/schema';
-import { auditInsert, queueAudit } from '../../platform/audit';
 import { generatePassword, normalizeIdentifier, normalizeNumic } from '../../platform/credentials';
-import { hmacHex, timingSafeEqual } from '../../platform/crypto';
+import { timingSafeEqual } from '../../platform/crypto';
 import { recipientOf } from '../../platform/delivery/compose';
-import { queueDelivery, type OutboundMessage } from '../../platform/delivery';
+import type { OutboundMessage } from '../../platform/delivery';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
-import { shardGuard, voterGuard } from '../../platform/guard/client';
 import type { Services } from '../../platform/services';
 import { passwordSms, renewedNotice } from './messages';
 import { REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS } from './rules';
@@ -44,99 +40,80 @@ export interface PasswordRenewalRequest {
  * for nobody: a request that matches no voter is throttled and recorded in the shard object of
  * its (identifier, NUMIC) pair — so throttling reveals nothing, and whoever knows only a
  * voter's NUMIC cannot use up that voter's allowance —, hashes a throwaway password (one
- * PBKDF2 on both paths) and writes its audit event in a D1 batch of its own. Only the SMS and
- * the notice, queued after the answer is decided, are the matching request's alone.
+ * PBKDF2 on both paths) and writes the same D1 batch, whose update matches no row. Only the
+ * SMS and the notice, queued after the answer is decided, are the matching request's alone.
  */
 export async function requestPasswordRenewal(
-  s: Services,
+  s: Pick<
+    Services,
+    'clock' | 'election' | 'captcha' | 'guards' | 'pseudonyms' | 'voters' | 'hasher' | 'audit' | 'delivery' | 'origin'
+  >,
   req: PasswordRenewalRequest,
 ): Promise<PasswordRenewalOutcome> {
   const now = s.clock();
-  const election = await s.election();
+  const election = await s.election.current();
   const state = renewalState(election, now);
   if (state !== 'open') return { kind: 'window', state };
-  const refused = await passFormGate(s.env, req, now);
+  const refused = await passFormGate(s, req, now);
   if (refused) return refused;
 
   const identifier = normalizeIdentifier(req.identifier) ?? req.identifier;
   const numic = normalizeNumic(req.numic) ?? req.numic;
   const [identifierHmac, numicHmac, shard] = await Promise.all([
-    hmacHex(s.env.IDENTIFIER_HMAC_KEY, identifier),
-    hmacHex(s.env.NUMIC_HMAC_KEY, numic),
-    shardGuard(s.env, 'password-request', `${identifier}\n${numic}`),
+    s.pseudonyms.identifier(identifier),
+    s.pseudonyms.numic(numic),
+    s.guards.forUnknown('password-request', `${identifier}\n${numic}`),
   ]);
   const voter = await s.voters.byIdentifierHmac(identifierHmac);
   const match = voter && timingSafeEqual(voter.numic, numic) ? voter : null;
-  const guard = match ? { stub: voterGuard(s.env, numicHmac), subject: REQUEST_SUBJECT } : shard;
+  const guard = match ? s.guards.forVoter(numicHmac, REQUEST_SUBJECT) : shard;
 
-  const verdict = await guard.stub.hit(guard.subject, REQUEST_LIMIT, REQUEST_WINDOW_MS, now);
+  const verdict = await guard.hit(REQUEST_LIMIT, REQUEST_WINDOW_MS, now);
   if (!verdict.ok) {
-    await queueAudit(s.env.AUDIT, { event: 'password-renewal', numicHmac, at: now, outcome: 'throttled' });
+    await s.audit.record({ event: 'password-renewal', numicHmac, at: now, outcome: 'throttled' });
     return { kind: 'throttled', retryAfterMs: verdict.retryAfterMs };
   }
 
   // The one-at-a-time rule, decided in the voter's object (atomically with the record of this
   // renewal, so an identifier completion racing with it cannot also win).
-  const decision = await guard.stub.completeDirectRenewal('password', now);
+  const decision = await guard.completeDirectRenewal('password', now);
   if (decision === 'cooling-off') {
-    await queueAudit(s.env.AUDIT, { event: 'password-renewal', numicHmac, at: now, outcome: 'cooling-off' });
+    await s.audit.record({ event: 'password-renewal', numicHmac, at: now, outcome: 'cooling-off' });
     return { kind: 'cooling-off' };
   }
 
   const password = generatePassword();
-  const passwordHash = await s.hasher.hash(password);
-  const audit = auditInsert(s.db, {
-    event: 'password-renewal',
-    numicHmac,
-    at: now,
-    outcome: match ? 'success' : 'no-match',
-  });
   try {
-    if (match) {
-      await s.db.batch([
-        s.db
-          .update(voters)
-          .set({
-            passwordHash,
-            sessionGeneration: sql`${voters.sessionGeneration} + 1`,
-            passwordRenewedAt: now,
-            updatedAt: now,
-          })
-          .where(eq(voters.id, match.id)),
-        audit,
-      ]);
-    } else {
-      await s.db.batch([audit]);
-    }
+    // The same batch on both paths; for nobody, the update matches no row.
+    await s.voters.renewPassword({
+      voterId: match?.id ?? null,
+      now,
+      passwordHash: await s.hasher.hash(password),
+      audit: { event: 'password-renewal', numicHmac, at: now, outcome: match ? 'success' : 'no-match' },
+    });
   } catch (err) {
     // The renewal did not happen: forget it, or the voter's identifier renewal would be
     // refused for nothing.
-    console.error(`isoloir: password renewal not written to D1: ${(err as Error).message}`);
-    if (match) await guard.stub.forgetRenewal('password', now, now);
+    console.error(`isoloir: password renewal not written to D1: ${(err as Error).name}`);
+    if (match) await guard.forgetRenewal('password', now, now);
     return { kind: 'failed' };
   }
 
   if (match) {
     const to = recipientOf(match, numicHmac);
     await send(s, [
-      passwordSms(to, {
-        election: election.title,
-        password,
-        origin: s.env.PUBLIC_ORIGIN,
-        expiresAt: election.closesAt,
-      }),
-      renewedNotice(to, { election: election.title, at: now, origin: s.env.PUBLIC_ORIGIN }),
+      passwordSms(to, { election: election.title, password, origin: s.origin, expiresAt: election.closesAt }),
+      renewedNotice(to, { election: election.title, at: now, origin: s.origin }),
     ]);
   }
   return { kind: 'sent' };
 }
 
 /** Queues the messages; the renewal stands even if one of them cannot be queued. */
-async function send(s: Services, messages: OutboundMessage[]): Promise<void> {
-  const delivery = queueDelivery(s.env);
-  const results = await Promise.allSettled(messages.map((m) => delivery.send(m)));
+async function send(s: Pick<Services, 'delivery'>, messages: OutboundMessage[]): Promise<void> {
+  const results = await Promise.allSettled(messages.map((m) => s.delivery.send(m)));
   for (const r of results) {
     if (r.status === 'rejected')
-      console.error(`isoloir: password renewal message not queued: ${(r.reason as Error).message}`);
+      console.error(`isoloir: password renewal message not queued: ${(r.reason as Error).name}`);
   }
 }

@@ -2,7 +2,7 @@
  * The 4-digit security code travels as a sealed challenge: AES-GCM (key derived from
  * CAPTCHA_KEY) over the digits and the expiry, base64url. GET / therefore needs no storage
  * round trip; only checking a code touches storage (its nonce is marked used in a shard of
- * VoterGuard). The challenge id is URL-safe and holds nothing readable.
+ * AccessState). The challenge id is URL-safe and holds nothing readable.
  */
 import { fromBase64Url, randomBytes, randomString, toBase64Url } from '../crypto';
 

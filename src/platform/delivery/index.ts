@@ -21,11 +21,11 @@ export interface QueuedDelivery {
 }
 
 /**
- * The producer every flow uses: `queueDelivery(env).send(message)`. Resolves once the message
+ * The `delivery` capability every flow uses: `s.delivery.send(message)`. Resolves once the message
  * is durably on the queue. Throws on a message that breaks the `{{secret}}` contract (a bug in
  * the flow, caught by its tests) rather than queue a secret in clear or a placeholder unfilled.
  */
-export function queueDelivery(env: Cloudflare.Env): Delivery {
+export function queueDelivery(queue: Queue, sealingKey: string): Delivery {
   return {
     async send(message) {
       checkSecretContract(message);
@@ -36,11 +36,11 @@ export function queueDelivery(env: Cloudflare.Env): Delivery {
         id,
         message: rest,
         ...(secret !== undefined
-          ? { sealedSecret: await sealSecret(env.DELIVERY_KEY, secret, { messageId: id, expiresAt: rest.expiresAt }) }
+          ? { sealedSecret: await sealSecret(sealingKey, secret, { messageId: id, expiresAt: rest.expiresAt }) }
           : {}),
       };
       // JSON, not the default structured clone: dead letters stay readable in the dashboard.
-      await env.DELIVERY.send(body, { contentType: 'json' });
+      await queue.send(body, { contentType: 'json' });
     },
   };
 }

@@ -1,13 +1,15 @@
 /**
- * VoterGuard: the Durable Object that serialises what must be exact for one voter —
- * throttling, consuming a single-use value, which renewal is under way. One object per known
- * NUMIC (named by the NUMIC's HMAC); state for unknown voters, client addresses and used
- * security-code nonces lives in a bounded set of shard objects (see client.ts), so the number
- * of objects never grows with attacker input.
+ * AccessState: the Durable Object that holds the state of access to the portal that must be
+ * exact — login failures, request counters, used single-use values, the pending renewal link,
+ * when each credential was renewed. One object per known voter (named by the NUMIC's HMAC)
+ * holds that voter's state; what is keyed by attacker input — unknown NUMICs or identifiers,
+ * client addresses, security-code nonces — lives in a bounded set of shard objects
+ * (guards.ts), so the number of objects never grows with attacks.
  *
  * Every method runs its reads and writes inside one `transactionSync`, with no await in
  * between: the object's single thread plus the synchronous SQLite API make each method
- * atomic. `now` is always an argument (time is injected).
+ * atomic. `now` is always an argument (time is injected); the object keeps no clock of its
+ * own.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { loginVerdict, windowVerdict, HOUR_MS, type Verdict } from './throttle';
@@ -26,12 +28,14 @@ import {
 
 // How long the object remembers a used or voided token, to say so on its page.
 const TOKEN_MEMORY_MS = 2 * LINK_TTL_MS;
+// The alarm never fires sooner than this after the last one: purging is housekeeping.
+const MIN_PURGE_GAP_MS = 1000;
 
 interface Row extends Record<string, SqlStorageValue> {
   v: string;
 }
 
-export class VoterGuard extends DurableObject<Cloudflare.Env> {
+export class AccessState extends DurableObject<Cloudflare.Env> {
   private readonly sql: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
@@ -39,16 +43,18 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at)`);
+    // The purge the alarm is set for, as an expiry on the callers' clock (see purgeBy).
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS purge (id INTEGER PRIMARY KEY CHECK (id = 1), up_to INTEGER NOT NULL)`);
   }
 
   // ---------------------------------------------------------------- storage helpers
-  protected read<T>(key: string, now: number): T | undefined {
-    this.clockOffset = now - Date.now();
+  /** Reads only: a read changes nothing, not even the object's idea of time. */
+  private read<T>(key: string, now: number): T | undefined {
     const row = this.sql.exec<Row>(`SELECT v FROM kv WHERE k = ? AND expires_at > ?`, key, now).toArray()[0];
     return row ? (JSON.parse(row.v) as T) : undefined;
   }
 
-  protected write(key: string, value: unknown, expiresAt: number): void {
+  private write(key: string, value: unknown, expiresAt: number): void {
     this.sql.exec(
       `INSERT INTO kv (k, v, expires_at) VALUES (?, ?, ?)
        ON CONFLICT (k) DO UPDATE SET v = excluded.v, expires_at = excluded.expires_at`,
@@ -56,44 +62,56 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
       JSON.stringify(value),
       expiresAt,
     );
-    this.earliestExpiry = Math.min(this.earliestExpiry, expiresAt);
   }
 
-  protected remove(key: string): void {
+  private remove(key: string): void {
     this.sql.exec(`DELETE FROM kv WHERE k = ?`, key);
   }
 
-  private earliestExpiry = Infinity;
   /**
-   * Callers pass their own `now` (time is injected); rows expire on that clock. The alarm
-   * fires on the runtime's clock, so it translates by the last offset seen (≈ 0 in
-   * production), otherwise a test clock in the past would purge live rows at once.
+   * Runs `body` as one storage transaction at the caller's `now`, then makes sure the alarm
+   * will purge what expires first. Rows expire on the callers' clock; the alarm fires on the
+   * runtime's. The two are bridged by durations only: the alarm is set `expiry − now` from the
+   * runtime's present, and the expiry it stands for is stored beside the rows (`purge.up_to`),
+   * so a test clock years in the past never purges a live row, and the object never keeps a
+   * clock offset of its own.
    */
-  private clockOffset = 0;
-
-  /**
-   * Runs `body` as one storage transaction, then makes sure an alarm will purge what it
-   * wrote once expired. The alarm is set outside the transaction (it is asynchronous).
-   */
-  protected atomically<T>(body: () => T): T {
-    const result = this.ctx.storage.transactionSync(body);
-    if (this.earliestExpiry !== Infinity) {
-      const at = this.earliestExpiry;
-      this.earliestExpiry = Infinity;
-      void this.ctx.storage.getAlarm().then((current) => {
-        const runtimeAt = at - this.clockOffset;
-        if (current === null || current > runtimeAt) return this.ctx.storage.setAlarm(runtimeAt);
-      });
-    }
+  private atomically<T>(now: number, body: () => T): T {
+    let alarmIn: number | null = null;
+    const result = this.ctx.storage.transactionSync(() => {
+      const out = body();
+      const next = this.sql.exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`).one().at;
+      if (next != null && (this.plannedPurge() ?? Infinity) > next) alarmIn = this.planPurge(next, next - now);
+      return out;
+    });
+    if (alarmIn !== null) void this.ctx.storage.setAlarm(Date.now() + alarmIn);
     return result;
   }
 
-  /** Drops expired rows so shard objects stay small. */
+  private plannedPurge(): number | undefined {
+    return this.sql.exec<{ up_to: number }>(`SELECT up_to FROM purge WHERE id = 1`).toArray()[0]?.up_to;
+  }
+
+  /** Records the purge of rows expiring by `upTo` (callers' clock); returns `inMs`, bounded. */
+  private planPurge(upTo: number, inMs: number): number {
+    this.sql.exec(
+      `INSERT INTO purge (id, up_to) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET up_to = excluded.up_to`,
+      upTo,
+    );
+    return Math.max(MIN_PURGE_GAP_MS, inMs);
+  }
+
+  /** Drops the rows that had expired by the planned time, so shard objects stay small. */
   override async alarm(): Promise<void> {
-    const now = Date.now() + this.clockOffset;
-    this.sql.exec(`DELETE FROM kv WHERE expires_at <= ?`, now);
-    const next = this.sql.exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`).toArray()[0]?.at;
-    if (next != null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000) - this.clockOffset);
+    const alarmIn = this.ctx.storage.transactionSync(() => {
+      const upTo = this.plannedPurge();
+      if (upTo === undefined) return null;
+      this.sql.exec(`DELETE FROM kv WHERE expires_at <= ?`, upTo);
+      this.sql.exec(`DELETE FROM purge`);
+      const next = this.sql.exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`).one().at;
+      return next == null ? null : this.planPurge(Math.max(next, upTo + MIN_PURGE_GAP_MS), next - upTo);
+    });
+    if (alarmIn !== null) await this.ctx.storage.setAlarm(Date.now() + alarmIn);
   }
 
   // ---------------------------------------------------------------- login throttling
@@ -115,7 +133,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
 
   /** Records the outcome of a login attempt: a success clears the failures. */
   loginRecord(subject: string, success: boolean, now: number): void {
-    this.atomically(() => {
+    this.atomically(now, () => {
       const key = `login:${subject}`;
       if (success) return this.remove(key);
       const failures = (this.read<number[]>(key, now) ?? []).filter((t) => t > now - HOUR_MS);
@@ -130,7 +148,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * allowed. A refused hit is not counted, so waiting is always enough to recover.
    */
   hit(subject: string, limit: number, windowMs: number, now: number): Verdict {
-    return this.atomically(() => {
+    return this.atomically(now, () => {
       const key = `hits:${subject}`;
       const hits = (this.read<number[]>(key, now) ?? []).filter((t) => t > now - windowMs);
       const verdict = windowVerdict(hits, limit, windowMs, now);
@@ -148,7 +166,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * by the object, so exactly one of them wins.
    */
   consumeNonce(nonce: string, expiresAt: number, now: number): boolean {
-    return this.atomically(() => {
+    return this.atomically(now, () => {
       const key = `nonce:${nonce}`;
       if (this.read<number>(key, now) !== undefined) return false;
       this.write(key, now, Math.max(expiresAt, now + 1000));
@@ -167,7 +185,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * is voided. Requests never block one another: this always succeeds.
    */
   startRenewal(credential: Credential, tokenHash: string, expiresAt: number, now: number, voterId?: number): void {
-    this.atomically(() => {
+    this.atomically(now, () => {
       const previous = this.read<PendingLink>(`pending:${credential}`, now);
       if (previous && previous.tokenHash !== tokenHash) {
         this.write(`token:${previous.tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
@@ -202,7 +220,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * Returns the link's state afterwards.
    */
   wrongPassword(credential: Credential, tokenHash: string, now: number): LinkState {
-    return this.atomically(() => {
+    return this.atomically(now, () => {
       const state = this.linkState(credential, tokenHash, now);
       if (state !== 'pending') return state;
       const link = this.read<PendingLink>(`pending:${credential}`, now)!;
@@ -224,7 +242,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * credential was renewed.
    */
   completeLinkRenewal(credential: Credential, tokenHash: string, now: number): 'ok' | CompletionRefusal {
-    return this.atomically(() => {
+    return this.atomically(now, () => {
       const state = this.linkState(credential, tokenHash, now);
       if (state !== 'pending') return state;
       if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
@@ -240,7 +258,7 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * or refuses it within the cooling-off period after the identifier was renewed.
    */
   completeDirectRenewal(credential: Credential, now: number): 'ok' | 'cooling-off' {
-    return this.atomically(() => {
+    return this.atomically(now, () => {
       if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
       this.write(`renewed:${credential}`, now, now + COOLING_OFF_MS);
       return 'ok';
@@ -252,18 +270,8 @@ export class VoterGuard extends DurableObject<Cloudflare.Env> {
    * of D1 does not leave the voter blocked by a renewal that never happened.
    */
   forgetRenewal(credential: Credential, at: number, now: number): void {
-    this.atomically(() => {
+    this.atomically(now, () => {
       if (this.read<number>(`renewed:${credential}`, now) === at) this.remove(`renewed:${credential}`);
     });
-  }
-
-  /** When was `credential` last renewed (within the cooling-off memory)? For tests and operators. */
-  renewedAt(credential: Credential, now: number): number | null {
-    return this.read<number>(`renewed:${credential}`, now) ?? null;
-  }
-
-  /** Sets a renewal time directly (tests of the one-at-a-time rule, operator tools). */
-  recordRenewal(credential: Credential, at: number): void {
-    this.atomically(() => this.write(`renewed:${credential}`, at, at + COOLING_OFF_MS));
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Renewal links: `/r/<ref>/<token>`.
+ * The `links` capability — renewal links: `/r/<ref>/<token>`.
  *
- * - `ref` is the NUMIC's HMAC (base64url): the name of the voter's VoterGuard object, never
+ * - `ref` is the NUMIC's HMAC (base64url): the name of the voter's AccessState object, never
  *   the NUMIC itself (the same pseudonym already stands in audit rows and delivery outcomes).
  * - `token` is 16 CSPRNG bytes (128 bits) followed by an 8-byte tag, HMAC(key, ref ‖ bytes),
  *   so a forged, mistyped or truncated link is refused before it touches any storage, and
@@ -26,15 +26,7 @@
  * passwords void it; the GET changes nothing and the form posts to `/r`, without the token
  * in its URL.
  */
-import {
-  fromBase64Url,
-  hmacHex,
-  randomBytes,
-  sha256Hex,
-  timingSafeEqual,
-  toBase64Url,
-  toHex,
-} from '../../platform/crypto';
+import { fromBase64Url, hmacHex, randomBytes, sha256Hex, timingSafeEqual, toBase64Url, toHex } from './crypto';
 
 const RANDOM_BYTES = 16;
 const TAG_BYTES = 8;
@@ -62,28 +54,28 @@ async function tag(key: string, ref: string, random: string): Promise<string> {
 }
 
 /** A new link for the voter whose NUMIC's HMAC is `numicHmac` (64 hex digits). */
-export async function newLink(env: Cloudflare.Env, numicHmac: string): Promise<RenewalLink> {
+async function newLink(key: string, numicHmac: string): Promise<RenewalLink> {
   const ref = toBase64Url(hexBytes(numicHmac));
   const bytes = randomBytes(RANDOM_BYTES);
-  const mac = await tag(env.NUMIC_HMAC_KEY, ref, toBase64Url(bytes));
+  const mac = await tag(key, ref, toBase64Url(bytes));
   const token = toBase64Url(new Uint8Array([...bytes, ...hexBytes(mac)]));
   return { ref, token, numicHmac, tokenHash: await sha256Hex(token) };
 }
 
 /** Checks a link's tag; null for anything this Worker did not make. Touches no storage. */
-export async function openLink(env: Cloudflare.Env, ref: string, token: string): Promise<RenewalLink | null> {
+async function openLink(key: string, ref: string, token: string): Promise<RenewalLink | null> {
   if (!REF_PATTERN.test(ref) || !TOKEN_PATTERN.test(token)) return null;
   const bytes = fromBase64Url(token);
   const refBytes = fromBase64Url(ref);
   if (!bytes || bytes.length !== RANDOM_BYTES + TAG_BYTES || !refBytes || refBytes.length !== 32) return null;
   const random = toBase64Url(bytes.slice(0, RANDOM_BYTES));
-  const expected = await tag(env.NUMIC_HMAC_KEY, ref, random);
+  const expected = await tag(key, ref, random);
   if (!timingSafeEqual(expected, toHex(bytes.slice(RANDOM_BYTES)))) return null;
   return { ref, token, numicHmac: toHex(refBytes), tokenHash: await sha256Hex(token) };
 }
 
 /** The absolute URL mailed to the voter (on the configured public origin). */
-export function linkUrl(origin: string, link: Pick<RenewalLink, 'ref' | 'token'>): string {
+function linkUrl(origin: string, link: Pick<RenewalLink, 'ref' | 'token'>): string {
   return `${origin.replace(/\/+$/, '')}/r/${link.ref}/${link.token}`;
 }
 
@@ -100,24 +92,33 @@ function hexBytes(hex: string): Uint8Array {
   return new Uint8Array((hex.match(/../g) ?? []).map((b) => parseInt(b, 16)));
 }
 
+export interface LinkStore {
+  /** A new link for the voter whose NUMIC's HMAC is `numicHmac` (64 hex digits). Touches no storage. */
+  create(numicHmac: string): Promise<RenewalLink>;
+  /** Checks a link's tag; null for anything this Worker did not make. Touches no storage. */
+  open(ref: string, token: string): Promise<RenewalLink | null>;
+  /** The absolute URL mailed to the voter. */
+  url(link: Pick<RenewalLink, 'ref' | 'token'>): string;
+  /** Writes the link's expiring record in KV. */
+  put(tokenHash: string, record: LinkRecord, now: number): Promise<void>;
+  get(tokenHash: string): Promise<LinkRecord | null>;
+}
+
 /**
- * The KV side of links, wrapped so it can be tested alone. KV's `expirationTtl` must be at
- * least 60 s; the record lives as long as the link (1 hour), but the link's expiry is checked
- * by the object against `expiresAt`, never left to KV.
+ * Links tagged with `key`, their records in `kv`. KV's `expirationTtl` must be at least 60 s;
+ * the record lives as long as the link (1 hour), but the link's expiry is checked by the
+ * object against `expiresAt`, never left to KV.
  */
-export class LinkRecords {
-  constructor(private readonly kv: KVNamespace) {}
-
-  private key(tokenHash: string) {
-    return `link:${tokenHash}`;
-  }
-
-  async put(tokenHash: string, record: LinkRecord, now: number): Promise<void> {
-    const ttl = Math.max(60, Math.ceil((record.expiresAt - now) / 1000));
-    await this.kv.put(this.key(tokenHash), JSON.stringify(record), { expirationTtl: ttl });
-  }
-
-  async get(tokenHash: string): Promise<LinkRecord | null> {
-    return this.kv.get<LinkRecord>(this.key(tokenHash), 'json');
-  }
+export function kvLinks(kv: KVNamespace, key: string, origin: string): LinkStore {
+  const kvKey = (tokenHash: string) => `link:${tokenHash}`;
+  return {
+    create: (numicHmac) => newLink(key, numicHmac),
+    open: (ref, token) => openLink(key, ref, token),
+    url: (link) => linkUrl(origin, link),
+    async put(tokenHash, record, now) {
+      const ttl = Math.max(60, Math.ceil((record.expiresAt - now) / 1000));
+      await kv.put(kvKey(tokenHash), JSON.stringify(record), { expirationTtl: ttl });
+    },
+    get: (tokenHash) => kv.get<LinkRecord>(kvKey(tokenHash), 'json'),
+  };
 }

@@ -1,0 +1,87 @@
+/**
+ * The `guards` capability: how features reach AccessState objects. A known voter's state
+ * lives in the voter's own object, named by the NUMIC's HMAC (never the NUMIC in clear).
+ * Anything keyed by attacker input — unknown NUMICs or identifiers, client addresses,
+ * security-code nonces — goes to one of SHARD_COUNT shard objects chosen by a keyed hash, so
+ * the number of objects stays bounded.
+ *
+ * Both give a `Guard` whose subject is bound: a feature says what it counts (`purpose`) and
+ * for whom, and calls the same methods whichever object answers — which is what makes "the
+ * same work whether or not a voter matched" a matter of calling the same methods.
+ */
+import { hmacHex } from '../crypto';
+import type { AccessState } from './access-state';
+import type { Credential } from './renewal';
+
+export const SHARD_COUNT = 4096;
+
+/** What a method of the object answers, once it has crossed the RPC boundary. */
+type Answer<K extends keyof AccessState> = AccessState[K] extends (...args: never[]) => infer R ? Promise<R> : never;
+
+/** One object's state for one subject. Every method is one round trip to the object. */
+export interface Guard {
+  /** The key of this subject inside its object (for logs and tests, never a secret). */
+  readonly subject: string;
+  loginCheck(now: number): Answer<'loginCheck'>;
+  loginRecord(success: boolean, now: number): Promise<void>;
+  hit(limit: number, windowMs: number, now: number): Answer<'hit'>;
+  /** Marks this subject (a nonce) used; true only for the first call. */
+  consume(expiresAt: number, now: number): Promise<boolean>;
+  isConsumed(now: number): Promise<boolean>;
+  startRenewal(
+    credential: Credential,
+    tokenHash: string,
+    expiresAt: number,
+    now: number,
+    voterId?: number,
+  ): Promise<void>;
+  link(credential: Credential, tokenHash: string, now: number): Answer<'link'>;
+  wrongPassword(credential: Credential, tokenHash: string, now: number): Answer<'wrongPassword'>;
+  completeLinkRenewal(credential: Credential, tokenHash: string, now: number): Answer<'completeLinkRenewal'>;
+  completeDirectRenewal(credential: Credential, now: number): Answer<'completeDirectRenewal'>;
+  forgetRenewal(credential: Credential, at: number, now: number): Promise<void>;
+}
+
+export interface Guards {
+  /** The voter's own object; naming it is free (no round trip, no hash). */
+  forVoter(numicHmac: string, purpose: string): Guard;
+  /** The shard of `purpose:key`, chosen by a keyed hash (one HMAC). */
+  forUnknown(purpose: string, key: string): Promise<Guard>;
+}
+
+type Stub = DurableObjectStub<AccessState>;
+
+function bind(stub: Stub, subject: string): Guard {
+  return {
+    subject,
+    loginCheck: (now) => stub.loginCheck(subject, now),
+    loginRecord: (success, now) => stub.loginRecord(subject, success, now),
+    hit: (limit, windowMs, now) => stub.hit(subject, limit, windowMs, now),
+    consume: (expiresAt, now) => stub.consumeNonce(subject, expiresAt, now),
+    isConsumed: (now) => stub.isNonceUsed(subject, now),
+    startRenewal: (credential, tokenHash, expiresAt, now, voterId) =>
+      stub.startRenewal(credential, tokenHash, expiresAt, now, voterId),
+    link: (credential, tokenHash, now) => stub.link(credential, tokenHash, now),
+    wrongPassword: (credential, tokenHash, now) => stub.wrongPassword(credential, tokenHash, now),
+    completeLinkRenewal: (credential, tokenHash, now) => stub.completeLinkRenewal(credential, tokenHash, now),
+    completeDirectRenewal: (credential, now) => stub.completeDirectRenewal(credential, now),
+    forgetRenewal: (credential, at, now) => stub.forgetRenewal(credential, at, now),
+  };
+}
+
+/** The object name of a voter's state (tests reach it with runInDurableObject). */
+export function voterObjectName(numicHmac: string): string {
+  return `voter:${numicHmac}`;
+}
+
+/** The Cloudflare implementation: one AccessState namespace, shards keyed with `shardKey`. */
+export function durableGuards(namespace: DurableObjectNamespace<AccessState>, shardKey: string): Guards {
+  return {
+    forVoter: (numicHmac, purpose) => bind(namespace.get(namespace.idFromName(voterObjectName(numicHmac))), purpose),
+    async forUnknown(purpose, key) {
+      const digest = await hmacHex(shardKey, `${purpose}:${key}`);
+      const shard = parseInt(digest.slice(0, 8), 16) % SHARD_COUNT;
+      return bind(namespace.get(namespace.idFromName(`shard:${shard}`)), `${purpose}:${digest}`);
+    },
+  };
+}
