@@ -25,6 +25,7 @@ export default defineConfig(async () => {
       include: ['test/{unit,integration,durable}/**/*.test.{ts,tsx}'],
       setupFiles: ['./test/setup.ts'],
       testTimeout: 30_000,
+      hookTimeout: 30_000,
       // test/unit/contrast.test.ts reads the stylesheet with `?raw`; vitest blanks CSS otherwise.
       css: { include: [/public\/styles\.css/] },
     },

@@ -7,6 +7,7 @@
 import { normalizeIdentifier } from '../../platform/credentials';
 import { windowState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
+import { networkOf } from '../../platform/guard/network';
 import { SESSION_TTL_MS } from '../../platform/sessions';
 import type { Services } from '../../platform/services';
 
@@ -52,7 +53,10 @@ export async function attemptLogin(
     ? s.guards.forVoter(numicHmac, ACCOUNT)
     : await s.guards.forUnknown('identifier', identifierHmac);
 
-  const verdict = await guard.loginCheck(now);
+  // Failures are counted per network (guard/throttle.ts): another network's failures never
+  // slow this one down.
+  const network = networkOf(req.clientAddress);
+  const verdict = await guard.loginCheck(network, now);
   if (!verdict.ok) {
     await s.audit.record({ event: 'login', numicHmac, at: now, outcome: 'throttled' });
     return { kind: 'throttled', retryAfterMs: verdict.retryAfterMs };
@@ -69,7 +73,7 @@ export async function attemptLogin(
   await Promise.all([
     // A success with no failure to clear changes nothing in the object: no call (most
     // logins at the peak), one Durable Object round trip less.
-    (!success || verdict.recentFailures > 0) && guard.loginRecord(success, now),
+    (!success || verdict.recentFailures > 0) && guard.loginRecord(network, success, now),
     s.audit.record({ event: 'login', numicHmac, at: now, outcome: success ? 'success' : 'failure' }),
   ]);
   if (!success || !voter) return { kind: 'failed' };

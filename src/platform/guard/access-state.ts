@@ -12,7 +12,17 @@
  * own.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { loginVerdict, windowVerdict, HOUR_MS, type Verdict } from './throttle';
+import type { Network } from './network';
+import {
+  HOUR_MS,
+  loginVerdict,
+  NETWORK_LIMITS,
+  strictest,
+  WIDE_LIMITS,
+  windowVerdict,
+  type LoginLimits,
+  type Verdict,
+} from './throttle';
 import {
   COOLING_OFF_MS,
   LINK_TTL_MS,
@@ -115,30 +125,49 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
   }
 
   // ---------------------------------------------------------------- login throttling
+  /** The failure lists of `subject` that a login from `network` counts, with their limits. */
+  private loginKeys(subject: string, network: Network): [string, LoginLimits][] {
+    const keys: [string, LoginLimits][] = [[`login:${subject}:${network.key}`, NETWORK_LIMITS]];
+    if (network.wide) keys.push([`login:${subject}:${network.wide}`, WIDE_LIMITS]);
+    return keys;
+  }
+
   /**
-   * May `subject` attempt a login at `now`? Changes nothing. Also says when this voter's
-   * credentials were last renewed (within the cooling-off memory): the login compares it with
-   * the voter row a read replica gave, and asks the primary when the replica is behind.
+   * May `subject` attempt a login from `network` at `now`? Changes nothing. Also says when
+   * this voter's credentials were last renewed (within the cooling-off memory): the login
+   * compares it with the voter row a read replica gave, and asks the primary when the replica
+   * is behind.
    */
-  loginCheck(subject: string, now: number): Verdict & { credentialsRenewedAt: number | null; recentFailures: number } {
-    const failures = this.read<number[]>(`login:${subject}`, now) ?? [];
+  loginCheck(
+    subject: string,
+    network: Network,
+    now: number,
+  ): Verdict & { credentialsRenewedAt: number | null; recentFailures: number } {
+    const lists = this.loginKeys(subject, network).map(([key, limits]) => ({
+      failures: this.read<number[]>(key, now) ?? [],
+      limits,
+    }));
     const renewed = [this.read<number>('renewed:identifier', now), this.read<number>('renewed:password', now)];
     const known = renewed.filter((t): t is number => t !== undefined);
     return {
-      ...loginVerdict(failures, now),
+      ...strictest(lists.map((l) => loginVerdict(l.failures, now, l.limits))),
       credentialsRenewedAt: known.length > 0 ? Math.max(...known) : null,
-      recentFailures: failures.length,
+      recentFailures: lists.reduce((n, l) => n + l.failures.length, 0),
     };
   }
 
-  /** Records the outcome of a login attempt: a success clears the failures. */
-  loginRecord(subject: string, success: boolean, now: number): void {
+  /** Records the outcome of a login attempt from `network`: a success clears its failures. */
+  loginRecord(subject: string, network: Network, success: boolean, now: number): void {
     this.atomically(now, () => {
-      const key = `login:${subject}`;
-      if (success) return this.remove(key);
-      const failures = (this.read<number[]>(key, now) ?? []).filter((t) => t > now - HOUR_MS);
-      failures.push(now);
-      this.write(key, failures.slice(-200), now + HOUR_MS);
+      for (const [key, limits] of this.loginKeys(subject, network)) {
+        if (success) {
+          this.remove(key);
+          continue;
+        }
+        const failures = (this.read<number[]>(key, now) ?? []).filter((t) => t > now - HOUR_MS);
+        failures.push(now);
+        this.write(key, failures.slice(-limits.hourlyCap), now + HOUR_MS);
+      }
     });
   }
 

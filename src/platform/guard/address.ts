@@ -1,10 +1,12 @@
 /**
  * The per-client-address allowance shared by every form that costs us something (login,
  * renewal requests, renewal completion): generous enough for a consulate or an office behind
- * one address, it only stops floods. Kept in a shard object keyed by the address's HMAC.
+ * one address, it only stops floods. Counted per network (network.ts), in shard objects keyed
+ * by the network's HMAC.
  */
 import type { Guards } from './guards';
-import type { Verdict } from './throttle';
+import { networkOf, WIDE_FACTOR } from './network';
+import { strictest, type Verdict } from './throttle';
 
 export const ADDRESS_LIMIT = 300;
 export const ADDRESS_WINDOW_MS = 10 * 60_000;
@@ -22,13 +24,24 @@ export const FORM_ALLOWANCE: AddressAllowance = {
   windowMs: ADDRESS_WINDOW_MS,
 };
 
-/** Counts one more request from `address` and says whether it is allowed. */
+/**
+ * Counts one more request from `address`'s network and says whether it is allowed: an IPv4
+ * address or an IPv6 /64 gets `limit`, its /48 WIDE_FACTOR times as much (both counted in
+ * parallel; a refusal of either refuses).
+ */
 export async function countAddress(
   guards: Guards,
   allowance: AddressAllowance,
   address: string,
   now: number,
 ): Promise<Verdict> {
-  const guard = await guards.forUnknown(allowance.purpose, address);
-  return guard.hit(allowance.limit, allowance.windowMs, now);
+  const network = networkOf(address);
+  const tiers: [string, number][] = [[network.key, allowance.limit]];
+  if (network.wide) tiers.push([network.wide, allowance.limit * WIDE_FACTOR]);
+  const verdicts = await Promise.all(
+    tiers.map(async ([key, limit]) =>
+      (await guards.forUnknown(allowance.purpose, key)).hit(limit, allowance.windowMs, now),
+    ),
+  );
+  return strictest(verdicts);
 }

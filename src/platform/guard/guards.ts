@@ -11,6 +11,7 @@
  */
 import { hmacHex } from '../crypto';
 import type { AccessState } from './access-state';
+import type { Network } from './network';
 import type { Credential } from './renewal';
 
 export const SHARD_COUNT = 4096;
@@ -22,8 +23,8 @@ type Answer<K extends keyof AccessState> = AccessState[K] extends (...args: neve
 export interface Guard {
   /** The key of this subject inside its object (for logs and tests, never a secret). */
   readonly subject: string;
-  loginCheck(now: number): Answer<'loginCheck'>;
-  loginRecord(success: boolean, now: number): Promise<void>;
+  loginCheck(network: Network, now: number): Answer<'loginCheck'>;
+  loginRecord(network: Network, success: boolean, now: number): Promise<void>;
   hit(limit: number, windowMs: number, now: number): Answer<'hit'>;
   /** Marks this subject (a nonce) used; true only for the first call. */
   consume(expiresAt: number, now: number): Promise<boolean>;
@@ -54,8 +55,8 @@ type Stub = DurableObjectStub<AccessState>;
 function bind(stub: Stub, subject: string): Guard {
   return {
     subject,
-    loginCheck: (now) => stub.loginCheck(subject, now),
-    loginRecord: (success, now) => stub.loginRecord(subject, success, now),
+    loginCheck: (network, now) => stub.loginCheck(subject, network, now),
+    loginRecord: (network, success, now) => stub.loginRecord(subject, network, success, now),
     hit: (limit, windowMs, now) => stub.hit(subject, limit, windowMs, now),
     consume: (expiresAt, now) => stub.consumeNonce(subject, expiresAt, now),
     isConsumed: (now) => stub.isNonceUsed(subject, now),
