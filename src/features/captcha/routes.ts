@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env';
-import { openPending, openUnused, renderCaptchaAudio, renderCaptchaSvg } from '../../platform/captcha';
+import { loadClips, openPending, openUnused, renderCaptchaAudio, renderCaptchaSvg } from '../../platform/captcha';
 
 export const captchaRoutes = new Hono<AppEnv>();
 
@@ -32,7 +32,8 @@ captchaRoutes.get('/captcha/:file{[A-Za-z0-9_-]+\\.wav}', async (c) => {
   const { env, clock } = c.var.services;
   const challenge = await openUnused(env, id, clock());
   if (!challenge) return c.body(null, 404, { 'Cache-Control': 'no-store' });
-  const wav = await renderCaptchaAudio(env.CAPTCHA_KEY, id, challenge.digits, c.var.locale);
+  const clips = await loadClips(env.ASSETS, c.var.locale);
+  const wav = await renderCaptchaAudio(env.CAPTCHA_KEY, id, challenge.digits, c.var.locale, clips);
   const headers: Record<string, string> = {
     'Content-Type': 'audio/wav',
     'Cache-Control': 'no-store',

@@ -9,7 +9,7 @@ import { issueChallenge, openChallenge } from './challenge';
 
 export { CAPTCHA_TTL_MS } from './challenge';
 export { renderCaptchaSvg } from './svg';
-export { renderCaptchaAudio, type AudioLanguage } from './audio';
+export { CLIPS_DIR, loadClips, renderCaptchaAudio, type AudioClips, type AudioLanguage } from './audio';
 
 export type CaptchaOutcome = 'ok' | 'wrong' | 'expired' | 'used';
 
