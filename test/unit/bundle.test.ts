@@ -1,10 +1,12 @@
-// The bundle as it ships (wrangler.toml): the audio clips out of the script, in a directory of
-// the assets that the Worker claims and refuses.
+// The bundle as it ships (wrangler.toml): minified, and the audio clips out of the script, in
+// a directory of the assets that the Worker claims and refuses. `npm run deploy:dry` checks the
+// built file itself (size ceiling, no long base64 literal: scripts/bundle.mjs).
 import { describe, expect, it } from 'vitest';
 import wranglerToml from '../../wrangler.toml?raw';
 import { CLIPS_DIR } from '../../src/platform/captcha';
 
-/** The [env.*] parts of wrangler.toml. */
+/** The top-level part of wrangler.toml (before its first table) and its [env.*] parts. */
+const topLevel = wranglerToml.slice(0, wranglerToml.search(/^\[/m));
 const envParts = wranglerToml.split(/^\[env\./m).slice(1);
 const assetsTable = /^\[assets\]$([\s\S]*?)^\[/m.exec(wranglerToml)?.[1] ?? '';
 
@@ -18,6 +20,12 @@ const ruleMatches = (rule: string, path: string) =>
   ).test(path);
 
 describe('wrangler.toml: the bundle as it ships', () => {
+  it('minifies at the top level, and no environment turns it off', () => {
+    expect(topLevel).toMatch(/^minify = true$/m);
+    expect(wranglerToml.match(/^\s*minify\s*=/gm)).toHaveLength(1);
+    for (const part of envParts) expect(part).not.toMatch(/minify/);
+  });
+
   it('hands the clips directory, and nothing else, to the Worker before the assets', () => {
     const rules = JSON.parse(/^run_worker_first = (\[.*\])$/m.exec(assetsTable)?.[1] ?? 'null') as string[];
     expect(rules).toEqual(['/_private', '/_private/*']);
