@@ -4,15 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'node_modules/',
-      'dist/',
-      'public/js/',
-      '.wrangler/',
-      'test-artifacts/',
-      'src/platform/captcha/audio/clips.ts',
-      'src/worker-configuration.d.ts',
-    ],
+    ignores: ['node_modules/', 'dist/', 'public/js/', '.wrangler/', 'test-artifacts/', 'src/worker-configuration.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

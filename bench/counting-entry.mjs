@@ -1,6 +1,6 @@
 /**
  * Bench-only entry module, loaded by Miniflare in front of the unchanged production bundle
- * (`./index.js` from `wrangler deploy --dry-run --outdir dist/bench --minify`). It wraps the
+ * (`./index.js`, the bundle of `npm run deploy:dry`: scripts/bundle.mjs). It wraps the
  * bindings the app receives so the bench can count, per route, what each request costs in
  * storage trips — D1 queries and writes (and whether they may be served by a read replica),
  * Durable Object calls, KV operations and queue sends — without one line of bench code in

@@ -1,12 +1,10 @@
 /**
  * `npm run bench:profile -- --only="GET /"`: where a route's CPU goes. Builds the bundle
- * without minifying (so functions keep their names), serves it like the bench does with
+ * as deployed but without minifying (so functions keep their names), serves it like the bench does with
  * workerd's inspector on, loads one route for a few seconds while V8's sampling profiler
  * records the app's isolate (the Worker and its AccessState objects; D1 and KV run in
  * Miniflare's own isolates), and prints the functions that cost the most, per request.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -15,6 +13,7 @@ import { createContext } from './lib/context.mjs';
 import { measure, toRequest } from './lib/load.mjs';
 import { seed } from './lib/seed.mjs';
 import { applyMigrations, startApp } from './lib/server.mjs';
+import { buildBundle } from '../scripts/bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -24,12 +23,8 @@ const top = Number(args.top ?? 30);
 const route = routes.find((r) => r.name.startsWith(only)) ?? routes.find((r) => r.name.includes(only));
 if (!route) throw new Error(`no route matches ${only}`);
 
-mkdirSync(path.join(root, 'public'), { recursive: true });
-execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist/profile', '--env='], {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
-});
+// The deployed build (scripts/bundle.mjs), except that wrangler.toml's `minify` is overridden.
+buildBundle({ outdir: 'dist/profile', args: ['--minify=false'], quiet: true });
 const inspectorPort = 9300 + Math.floor(Math.random() * 500);
 const app = await startApp({ bundleDir: path.join(root, 'dist', 'profile'), root, inspectorPort });
 try {

@@ -75,6 +75,17 @@ export const routes = [
     request: ({ code }) => ({ method: 'GET', path: `/captcha/${code.captchaId}.svg` }),
   },
   {
+    // The clips come from the asset store (ASSETS) once per isolate and language; then every
+    // request renders its own noise and timing. Rarely fetched: no target of its own.
+    name: 'GET /captcha/:id.wav (audio code)',
+    expect: 200,
+    targets: { d1Primary: 0, errors: 0 },
+    probe: '/',
+    reusable: true,
+    prepare: async (ctx) => ({ code: await ctx.code('/') }),
+    request: ({ code }) => ({ method: 'GET', path: `/captcha/${code.captchaId}.wav` }),
+  },
+  {
     name: 'GET /styles.css (static asset)',
     expect: 200,
     request: () => ({ method: 'GET', path: '/styles.css' }),

@@ -6,11 +6,9 @@
  *
  * Options (flags or environment): --rounds=N (BENCH_ROUNDS, 3), --duration=S (BENCH_DURATION,
  * 3 s per run), --connections=N (BENCH_CONNECTIONS, 10), --only=text (routes whose name
- * contains it), --quick (1 round of 2 s), --no-build (reuse dist/bench).
+ * contains it), --quick (1 round of 2 s), --no-build (reuse dist/worker, as the last build left it).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +20,7 @@ import { renderMarkdown, renderTable, summarize } from './lib/report.mjs';
 import { seed } from './lib/seed.mjs';
 import { applyMigrations, startApp, startBaseline } from './lib/server.mjs';
 import { bareBaseline, calibratePbkdf2, unitCosts } from './lib/calibrate.mjs';
+import { BUNDLE_DIR, buildBundle, measureBundle } from '../scripts/bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
@@ -42,37 +41,22 @@ const opts = {
   budget: Number(process.env.BENCH_BUDGET ?? 210),
   only: typeof args.only === 'string' ? args.only : null,
 };
-const bundleDir = path.join(root, 'dist', 'bench');
+const bundleDir = path.join(root, BUNDLE_DIR);
 const log = (...a) => console.error('[bench]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const t0 = performance.now();
 
-// 1. The production bundle, exactly as `wrangler deploy` would upload it.
+// 1. The production bundle: the very build and file of `npm run deploy:dry` (scripts/bundle.mjs).
 if (!args['no-build']) {
-  // wrangler refuses a missing assets directory; an empty one changes nothing in the bundle.
-  mkdirSync(path.join(root, 'public'), { recursive: true });
-  log('building: wrangler deploy --dry-run --outdir dist/bench --minify');
-  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist/bench', '--minify', '--env='], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' },
-  });
+  log(`building ${BUNDLE_DIR} as npm run deploy:dry does: wrangler deploy --dry-run --env production`);
+  buildBundle({ quiet: true });
 }
-const bundle = readFileSync(path.join(bundleDir, 'index.js'));
-// Issue 6's size target sets the security code's audio clips aside: they are the bundle's long
-// base64 string literals (src/platform/captcha/audio/clips.ts), measured without them too.
-const withoutClips = Buffer.from(bundle.toString('utf8').replace(/(["'`])[A-Za-z0-9+/=]{500,}\1/g, '""'));
-const bundleSize = {
-  raw: bundle.length,
-  gzip: gzipSync(bundle).length,
-  rawWithoutClips: withoutClips.length,
-  gzipWithoutClips: gzipSync(withoutClips).length,
-};
+const bundleSize = measureBundle(BUNDLE_DIR);
 
 // 2. Both Workers on loopback ports, the app with its data.
 const app = await startApp({ bundleDir, root });
 // The baseline has the app's shape: with an assets directory, every request first passes the
-// runtime's asset router (run_worker_first = false), which locally costs more CPU than a
+// runtime's asset router (run_worker_first only for /_private), which locally costs more CPU than a
 // constant Response itself. The bare Worker is measured once, for reference.
 const assetsDir = path.join(root, 'public');
 const base = await startBaseline({ assetsDir: process.env.BENCH_NO_ASSETS ? undefined : assetsDir });

@@ -76,6 +76,11 @@ export function createApp(deps: Partial<AppDeps> = {}) {
     }),
   );
 
+  // public/_private/ (the audio code's clips) is read through the ASSETS binding only;
+  // wrangler.toml's run_worker_first sends every request for it here, and it does not exist.
+  app.all('/_private/*', () => {
+    throw new AppError('not_found');
+  });
   app.route('/_dev', devRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);

@@ -192,7 +192,7 @@ const HEAD = [
 function header(report) {
   const b = report.routes.find((r) => r.available)?.baseline;
   return [
-    `bundle dist/bench/index.js: ${kib(report.bundle.raw)} raw, ${kib(report.bundle.gzip)} gzip; without the audio clips: ${kib(report.bundle.rawWithoutClips)} raw, ${kib(report.bundle.gzipWithoutClips)} gzip`,
+    `bundle ${report.bundle.file ?? 'dist/worker/index.js'} (as deployed, npm run deploy:dry): ${kib(report.bundle.raw)} raw, ${kib(report.bundle.gzip)} gzip`,
     `one PBKDF2 (100 000 iterations) in this workerd: ${f(report.pbkdf2.cpuMs)} ms CPU`,
     ...['concurrent', 'sequential'].map((k) =>
       report.units?.[k]
@@ -219,6 +219,8 @@ export function renderTable(report) {
   const failed = report.routes.flatMap((r) =>
     (r.checks ?? []).filter((c) => !c.ok).map((c) => `  ✗ ${r.name}: ${c.what} ${f(c.value, 2)} (target ${c.goal})`),
   );
+  if (report.bundle.gzip > 100 * 1024)
+    failed.unshift(`  ✗ bundle (as deployed): ${kib(report.bundle.gzip)} gzip (target ≤ 100 KiB)`);
   return [
     ...header(report),
     '',
@@ -237,9 +239,9 @@ export function renderMarkdown(report) {
     `|${HEAD.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
     ...rows(report).map((r) => `| ${r.join(' | ')} |`),
   ];
-  const gzipKiB = report.bundle.gzipWithoutClips / 1024;
+  const gzipKiB = report.bundle.gzip / 1024;
   const checks = [
-    `| Bundle (dist/bench/index.js) | gzip KiB, audio clips aside | ${f(gzipKiB)} | ≤ 100 | ${gzipKiB <= 100 ? 'met' : '**missed**'} |`,
+    `| Bundle (as deployed) | gzip KiB | ${f(gzipKiB)} | ≤ 100 | ${gzipKiB <= 100 ? 'met' : '**missed**'} |`,
     ...report.routes.flatMap((r) =>
       (r.checks ?? []).map(
         (c) => `| ${r.name} | ${c.what} | ${f(c.value, 2)} | ${c.goal} | ${c.ok ? 'met' : '**missed**'} |`,

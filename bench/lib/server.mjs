@@ -29,6 +29,20 @@ export const SECRETS = Object.fromEntries(
 
 const COMPAT = { compatibilityDate: '2026-11-01', compatibilityFlags: ['nodejs_compat'] };
 
+/**
+ * The asset router as wrangler.toml sets it up: the paths of `run_worker_first` (the private
+ * directory the Worker refuses) go to the Worker, everything else to the assets first.
+ */
+const RUN_WORKER_FIRST = JSON.parse(
+  /^run_worker_first\s*=\s*(\[[^\]]*\])/m.exec(
+    readFileSync(new URL('../../wrangler.toml', import.meta.url), 'utf8'),
+  )?.[1] ?? '[]',
+);
+const ROUTER_CONFIG = {
+  has_user_worker: true,
+  ...(RUN_WORKER_FIRST.length ? { static_routing: { user_worker: RUN_WORKER_FIRST } } : {}),
+};
+
 // Miniflare keeps this run's D1, KV and Durable Object files under os.tmpdir(). On disk, each
 // new AccessState object (every voter, most code and address shards in a short run) cost the
 // simulator ~5 ms of CPU creating its SQLite files — work a deployed Worker never does, as
@@ -51,14 +65,15 @@ export function startBaseline({ assetsDir } = {}) {
     ...COMPAT,
     modules: true,
     script: `const body = 'ok';\nexport default { fetch() { return new Response(body); } };`,
-    ...(assetsDir ? { assets: { directory: assetsDir, routerConfig: { has_user_worker: true } } } : {}),
+    ...(assetsDir ? { assets: { directory: assetsDir, routerConfig: ROUTER_CONFIG } } : {}),
   });
 }
 
 /**
- * The app: `dist/bench/index.js` untouched, behind bench/counting-entry.mjs (which only
- * wraps the bindings to count storage calls). Bindings mirror wrangler.toml; D1, KV and
- * Durable Objects live in memory for this run only.
+ * The app: the bundle of `npm run deploy:dry` (`dist/worker/index.js`) untouched, behind
+ * bench/counting-entry.mjs (which only wraps the bindings to count storage calls). Bindings
+ * and the asset router mirror wrangler.toml; D1, KV and Durable Objects live in memory for
+ * this run only.
  */
 export async function startApp({ bundleDir, root, vars, inspectorPort }) {
   const entry = await readFile(new URL('../counting-entry.mjs', import.meta.url), 'utf8');
@@ -84,7 +99,7 @@ export async function startApp({ bundleDir, root, vars, inspectorPort }) {
         'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
       },
       ...(existsSync(assetsDir) && !process.env.BENCH_NO_ASSETS
-        ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: { has_user_worker: true } } }
+        ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: ROUTER_CONFIG } }
         : {}),
     },
     {

@@ -69,7 +69,7 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: str
   const d1 = requestDatabase(env.DB, bookmark);
   const db = () => d1.db;
   const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
-  const captcha = sealedCaptcha(env.CAPTCHA_KEY, guards);
+  const captcha = sealedCaptcha(env.CAPTCHA_KEY, guards, env.ASSETS);
   const services: Services = {
     clock: deps.clock,
     hasher: deps.hasher,

@@ -1,7 +1,8 @@
-// "Écouter le code": the audio version of the security code, assembled by the Worker.
-import { env } from 'cloudflare:test';
+// "Écouter le code": the audio version of the security code, assembled by the Worker from
+// clips that are static assets the Worker reads through ASSETS and refuses to serve.
+import { SELF, env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { renderCaptchaAudio } from '../../src/platform/captcha/audio';
+import { CLIPS_DIR, decodeClips, loadClips, renderCaptchaAudio } from '../../src/platform/captcha/audio';
 import { DEMO, harness, seedElection, seedVoter, text } from '../helpers';
 
 interface Wav {
@@ -107,10 +108,11 @@ describe('audio security code', () => {
 
   it('varies noise and timing per code even for the same digits', async () => {
     const key = env.CAPTCHA_KEY;
-    const one = await renderCaptchaAudio(key, 'challenge-one', '4150', 'fr');
-    const two = await renderCaptchaAudio(key, 'challenge-two', '4150', 'fr');
+    const clips = await loadClips(env.ASSETS, 'fr');
+    const one = await renderCaptchaAudio(key, 'challenge-one', '4150', 'fr', clips);
+    const two = await renderCaptchaAudio(key, 'challenge-two', '4150', 'fr', clips);
     expect(two).not.toEqual(one);
-    expect(await renderCaptchaAudio(key, 'challenge-one', '4150', 'fr')).toEqual(one);
+    expect(await renderCaptchaAudio(key, 'challenge-one', '4150', 'fr', clips)).toEqual(one);
     // Not merely shifted: the two sound different at the same offsets.
     const pcm = (b: Uint8Array) => new Int16Array(b.buffer.slice(44, 44 + 8000 * 2));
     const [p1, p2] = [pcm(one), pcm(two)];
@@ -121,9 +123,10 @@ describe('audio security code', () => {
 
   it('stays between 2 and 8 seconds for every digit, in both languages', async () => {
     for (const language of ['fr', 'en'] as const) {
+      const clips = await loadClips(env.ASSETS, language);
       for (let d = 0; d < 10; d++) {
         for (const id of ['a', 'b', 'c']) {
-          const wav = parseWav(await renderCaptchaAudio('k', `${id}${d}`, String(d).repeat(4), language));
+          const wav = parseWav(await renderCaptchaAudio('k', `${id}${d}`, String(d).repeat(4), language, clips));
           expect(wav.seconds, `${language} ${d}`).toBeGreaterThan(2);
           expect(wav.seconds, `${language} ${d}`).toBeLessThan(8);
         }
@@ -176,5 +179,93 @@ describe('audio security code', () => {
     const tail = await h.get(`/captcha/${captchaId}.wav`, { range: `bytes=${whole.length - 10}-` });
     expect(new Uint8Array(await tail.arrayBuffer())).toEqual(whole.slice(-10));
     expect((await h.get(`/captcha/${captchaId}.wav`, { range: `bytes=${whole.length + 5}-` })).status).toBe(416);
+  });
+});
+
+const sha256 = async (bytes: Uint8Array<ArrayBuffer>) =>
+  [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
+
+describe('audio clips: static assets the Worker reads and never serves', () => {
+  it('are read through the ASSETS binding: ten digits per language, as they were when compiled in', async () => {
+    for (const language of ['fr', 'en'] as const) {
+      const res = await env.ASSETS.fetch(`https://assets.invalid${CLIPS_DIR}/${language}.ulaw`);
+      expect(res.status).toBe(200);
+      const clips = decodeClips(new Uint8Array(await res.arrayBuffer()));
+      expect(clips).toHaveLength(10);
+      for (const clip of clips) expect(clip.length).toBeGreaterThan(1000); // over 1/8 s each
+      expect(await loadClips(env.ASSETS, language)).toEqual(clips);
+    }
+    // The same WAV bytes as when the clips were base64 in the script (computed then): the move
+    // changed where they live, not one sample. Regenerating the clips changes these on purpose.
+    const expected = [
+      ['fr', 'fingerprint', '4150', 'bbd27522d9288362a6aae90f39e6b545a624c09a829f92fd015bcb5eaf2ec277'],
+      ['en', 'fingerprint', '9273', '097e13094d81fd4333e7014b541cecfb52c148af319003191214f146ca22011e'],
+      ['fr', 'other', '0386', '5a7c9e3f5948cff9e996588419f43d59664ab298438cabb108bddf4fdaa63abf'],
+      ['en', 'other', '6815', '67f2efda3b91dc0f7b2170f29db444e70f2205e704664c9b1c819a122cf774bf'],
+    ] as const;
+    for (const [language, id, digits, hash] of expected) {
+      const wav = await renderCaptchaAudio(
+        'fingerprint-key',
+        id,
+        digits,
+        language,
+        await loadClips(env.ASSETS, language),
+      );
+      expect(await sha256(wav), `${language} ${id}`).toBe(hash);
+    }
+  });
+
+  it('refuses a file that is not a clips file, truncated or padded', async () => {
+    const res = await env.ASSETS.fetch(`https://assets.invalid${CLIPS_DIR}/fr.ulaw`);
+    const good = new Uint8Array(await res.arrayBuffer());
+    const bad = [
+      good.slice(0, -1),
+      new Uint8Array([...good, 0]),
+      new TextEncoder().encode('<!doctype html><title>404</title>\n'),
+      new Uint8Array(0),
+      new Uint8Array([...new TextEncoder().encode('ISOLOIR-CLIPS mu-law 16000'), ...good.slice(26)]),
+    ];
+    for (const bytes of bad) expect(() => decodeClips(bytes)).toThrow(/not a clips file/);
+  });
+
+  // SELF is the Worker itself (src/index.ts): the vitest pool does not put the asset router in
+  // front of it, so this checks the Worker's own refusal; test/e2e/private-assets.test.mjs
+  // checks that wrangler.toml's run_worker_first routes these paths to it in `wrangler dev`.
+  it('are refused by the Worker at every spelling of their path, with the page of any unknown path', async () => {
+    const unknown = await SELF.fetch('http://127.0.0.1:8787/no-such-page');
+    expect(unknown.status).toBe(404);
+    const notFoundPage = await unknown.text();
+    const paths = [
+      `${CLIPS_DIR}/fr.ulaw`,
+      `${CLIPS_DIR}/en.ulaw`,
+      `${CLIPS_DIR}/`,
+      CLIPS_DIR,
+      '/_private/',
+      '/_private',
+      `${CLIPS_DIR}/fr.ulaw/`,
+      `${CLIPS_DIR}/fr.ulaw?download=1`,
+      `${CLIPS_DIR}/fr`,
+      `${CLIPS_DIR}/./fr.ulaw`,
+      `/x/..${CLIPS_DIR}/fr.ulaw`,
+      `${CLIPS_DIR}//fr.ulaw`,
+      '/%5Fprivate/captcha-clips/fr.ulaw',
+      '/_private%2Fcaptcha-clips%2Ffr.ulaw',
+      '/_private/captcha-clips/%66r.ulaw',
+      '/_private/%2E/captcha-clips/fr.ulaw',
+      '/_PRIVATE/captcha-clips/fr.ulaw',
+    ];
+    for (const path of paths) {
+      for (const init of [{}, { method: 'HEAD' }, { headers: { range: 'bytes=0-99' } }]) {
+        const res = await SELF.fetch(`http://127.0.0.1:8787${path}`, { ...init, redirect: 'manual' });
+        const what = `${init.method ?? 'GET'} ${path}`;
+        expect(res.status, what).toBe(404);
+        expect(res.headers.get('content-type'), what).toMatch(/^text\/html/);
+        expect(res.headers.get('cache-control'), what).toBe('no-store');
+        const body = await res.text();
+        expect(body, what).toBe(init.method === 'HEAD' ? '' : notFoundPage);
+      }
+    }
   });
 });

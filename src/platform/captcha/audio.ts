@@ -1,8 +1,11 @@
 /**
  * The audio version of the security code ("Écouter le code"): the same 4 digits spoken in the
  * voter's language, assembled by the Worker from per-digit clips (espeak-ng, generated once
- * by scripts/make-audio-clips.sh and bundled — never served one by one from public/, where a
- * bot could download the ten clips and match them).
+ * by scripts/make-audio-clips.sh). The clips are static asset files, kept out of the script
+ * (≈ 62 KiB gzip, nearly half of it), under a directory that wrangler.toml's `run_worker_first`
+ * hands to the Worker, which refuses it: never served one by one, where a bot could download
+ * the ten clips and match them. The Worker reads them through its ASSETS binding, which goes
+ * straight to the asset store.
  *
  * Every code sounds different: the pitch and speed of each digit, its loudness, the silences
  * between digits, the background noise and the murmur of reversed distractor digits all come
@@ -11,12 +14,67 @@
  * Output: a plain 16-bit PCM WAV (the format every browser plays), 8 kHz mono, no metadata.
  */
 import { hmacHex } from '../crypto';
-import { CLIPS, SAMPLE_RATE } from './audio/clips';
 
-export type AudioLanguage = keyof typeof CLIPS;
+export type AudioLanguage = 'fr' | 'en';
 
-// Decoded clips, per isolate and language: base64 → μ-law → floats in [-1, 1].
-const decoded = new Map<AudioLanguage, Float32Array[]>();
+/** One language's clips, decoded: index = the digit spoken, samples in [-1, 1] at 8 kHz. */
+export type AudioClips = readonly Float32Array[];
+
+const SAMPLE_RATE = 8000;
+
+/**
+ * Where the clips are, in public/ and so in the asset store: `<lang>.ulaw` per language. The
+ * Worker claims this directory (wrangler.toml `run_worker_first`) and answers 404 for it.
+ */
+export const CLIPS_DIR = '/_private/captcha-clips';
+
+// Decoded clips, per isolate and language (the result only: a promise shared between requests
+// would tie one request to another's I/O).
+const decoded = new Map<AudioLanguage, AudioClips>();
+
+/**
+ * The clips of `language`, read once per isolate from the asset store (`assets` is the
+ * Worker's ASSETS binding) and decoded. Throws when the file is missing or malformed.
+ */
+export async function loadClips(assets: Fetcher, language: AudioLanguage): Promise<AudioClips> {
+  const cached = decoded.get(language);
+  if (cached) return cached;
+  // The binding ignores the host: only the path names the asset.
+  const res = await assets.fetch(`https://assets.invalid${CLIPS_DIR}/${language}.ulaw`);
+  if (res.status !== 200) throw new Error(`captcha audio: no ${language} clips in the assets (${res.status})`);
+  const clips = decodeClips(new Uint8Array(await res.arrayBuffer()));
+  decoded.set(language, clips);
+  return clips;
+}
+
+/**
+ * A clips file (scripts/make-audio-clips.sh): one ASCII line
+ * `ISOLOIR-CLIPS mu-law 8000 <bytes of clip 0> … <bytes of clip 9> <provenance…>`, then the
+ * ten clips back to back, raw 8-bit G.711 μ-law.
+ */
+export function decodeClips(bytes: Uint8Array): AudioClips {
+  const eol = bytes.indexOf(0x0a);
+  const fields = eol > 0 ? new TextDecoder().decode(bytes.subarray(0, eol)).split(' ') : [];
+  const lengths = fields.slice(3, 13).map(Number);
+  const total = lengths.reduce((sum, n) => sum + n, 0);
+  if (
+    fields[0] !== 'ISOLOIR-CLIPS' ||
+    fields[1] !== 'mu-law' ||
+    Number(fields[2]) !== SAMPLE_RATE ||
+    lengths.length !== 10 ||
+    !lengths.every((n) => Number.isInteger(n) && n > 0) ||
+    eol + 1 + total !== bytes.length
+  ) {
+    throw new Error('captcha audio: not a clips file');
+  }
+  let at = eol + 1;
+  return lengths.map((n) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = ulawToFloat(bytes[at + i]!);
+    at += n;
+    return out;
+  });
+}
 
 /** G.711 μ-law byte → linear sample in [-1, 1]. */
 function ulawToFloat(byte: number): number {
@@ -24,20 +82,6 @@ function ulawToFloat(byte: number): number {
   const exponent = (u >> 4) & 0x07;
   const magnitude = ((((u & 0x0f) << 3) + 0x84) << exponent) - 0x84;
   return (u & 0x80 ? -magnitude : magnitude) / 32768;
-}
-
-function clipsFor(language: AudioLanguage): Float32Array[] {
-  let clips = decoded.get(language);
-  if (!clips) {
-    clips = CLIPS[language].map((b64) => {
-      const bin = atob(b64);
-      const out = new Float32Array(bin.length);
-      for (let i = 0; i < bin.length; i++) out[i] = ulawToFloat(bin.charCodeAt(i));
-      return out;
-    });
-    decoded.set(language, clips);
-  }
-  return clips;
 }
 
 /** Deterministic PRNG (xorshift128) seeded with 128 bits of a hex digest. */
@@ -75,18 +119,18 @@ function mix(out: Float32Array, clip: Float32Array, at: number, rate: number, ga
 const seconds = (s: number) => Math.round(s * SAMPLE_RATE);
 
 /**
- * The WAV bytes for `digits`, deterministic for (`secret`, `id`, `language`).
- * Lasts about 4 to 7 seconds.
+ * The WAV bytes for `digits`, spoken with `clips` (`loadClips` of the same `language`),
+ * deterministic for (`secret`, `id`, `language`). Lasts about 4 to 7 seconds.
  */
 export async function renderCaptchaAudio(
   secret: string,
   id: string,
   digits: string,
   language: AudioLanguage,
+  clips: AudioClips,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const rand = prng(await hmacHex(secret, `captcha-audio:${language}:${id}`));
   const between = (a: number, b: number) => a + (b - a) * rand();
-  const clips = clipsFor(language);
 
   // Plan the timeline first, so the buffer has the right length.
   const lead = seconds(between(0.3, 0.7));

@@ -7,7 +7,7 @@
 import type { Locale } from '../../i18n';
 import { timingSafeEqual } from '../crypto';
 import type { Guards } from '../guard/guards';
-import { renderCaptchaAudio } from './audio';
+import { loadClips, renderCaptchaAudio } from './audio';
 import { issueChallenge, openChallenge, type Challenge } from './challenge';
 import { renderCaptchaSvg } from './svg';
 
@@ -38,8 +38,12 @@ export interface Captcha {
   pendingDigits(id: string, now: number): Promise<string | null>;
 }
 
-/** The implementation: challenges sealed with `key`, nonces consumed in `guards`' shards. */
-export function sealedCaptcha(key: string, guards: Guards): Captcha {
+/**
+ * The implementation: challenges sealed with `key`, nonces consumed in `guards`' shards, the
+ * spoken digits' clips read from the static assets (`assets`), where no one else can reach
+ * them (audio.ts).
+ */
+export function sealedCaptcha(key: string, guards: Guards, assets: Fetcher): Captcha {
   const open = async (id: string, now: number): Promise<Challenge | null> => {
     const challenge = await openChallenge(key, id);
     return challenge && challenge.expiresAt > now ? challenge : null;
@@ -66,7 +70,8 @@ export function sealedCaptcha(key: string, guards: Guards): Captcha {
     },
     async sound(id, language, now) {
       const challenge = await unused(id, now);
-      return challenge ? renderCaptchaAudio(key, id, challenge.digits, language) : null;
+      if (!challenge) return null;
+      return renderCaptchaAudio(key, id, challenge.digits, language, await loadClips(assets, language));
     },
     pendingDigits: async (id, now) => (await unused(id, now))?.digits ?? null,
   };
