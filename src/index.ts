@@ -1,12 +1,15 @@
 /**
- * The Worker: the app's fetch handler, the queue consumers, and the Durable Object class.
+ * The Worker: the app's fetch handler, the queue consumers, and the Durable Object classes.
  */
 import { createApp } from './app';
-import { writeAuditBatch, type AuditRecord } from './platform/audit';
+import { d1AuditTrail, writeAuditBatch, type AuditRecord } from './platform/audit';
+import { CHAINS } from './platform/audit-chain';
+import { durableHeadWitness } from './platform/audit-head';
 import { database } from './platform/database';
 import { consumeDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
 
 export { AccessState } from './platform/guard/access-state';
+export { AuditHead } from './platform/audit-head';
 
 const app = createApp();
 
@@ -34,9 +37,13 @@ export default {
     );
     if (audit.length > 0) {
       try {
+        // Queue consumers write straight to the primary: the head read and the batch alike.
+        const db = () => database(env.DB);
+        const trail = d1AuditTrail({ write: db, head: db, witness: durableHeadWitness(env.AUDIT_HEAD) });
         await writeAuditBatch(
-          database(env.DB),
+          trail,
           audit.map((m) => m.body.record),
+          CHAINS.queue,
         );
         for (const m of audit) m.ack();
       } catch (err) {

@@ -45,8 +45,14 @@ export const voters = sqliteTable(
 );
 
 /**
- * Append-only audit trail (triggers refuse UPDATE and DELETE). Never a secret: the NUMIC
- * only as an HMAC, no identifier, password, token or link.
+ * Append-only audit trail (triggers refuse UPDATE, DELETE and REPLACE). Never a secret: the
+ * NUMIC only as an HMAC, no identifier, password, token or link.
+ *
+ * Tamper-evident: each event is the next link of a chain (platform/audit-chain.ts) — its
+ * `seq` in the chain, the `hash` of the previous event (`prev_hash`) and its own `hash` over
+ * both and its fields. (chain, seq) is unique and a trigger refuses anything but the next link,
+ * so a writer that lost a race fails and retries instead of forking the chain. Rows from
+ * before migration 0003 have no chain (NULL), and no new row may be written without one.
  */
 export const auditEvents = sqliteTable(
   'audit_events',
@@ -57,8 +63,16 @@ export const auditEvents = sqliteTable(
     at: integer('at').notNull(),
     outcome: text('outcome').notNull(),
     detail: text('detail'),
+    chain: text('chain'),
+    seq: integer('seq'),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
-  (t) => [index('audit_numic_at_idx').on(t.numicHmac, t.at), index('audit_at_idx').on(t.at)],
+  (t) => [
+    index('audit_numic_at_idx').on(t.numicHmac, t.at),
+    index('audit_at_idx').on(t.at),
+    uniqueIndex('audit_chain_seq_uq').on(t.chain, t.seq),
+  ],
 );
 
 export type Election = typeof elections.$inferSelect;

@@ -7,7 +7,8 @@
  */
 import type { Election } from '../db/schema';
 import { d1Assistance, type AssistanceStore } from './assistance';
-import { queuedAudit, type Audit } from './audit';
+import { d1AuditTrail, queuedAudit, type Audit } from './audit';
+import { durableHeadWitness } from './audit-head';
 import { sealedCaptcha, type Captcha } from './captcha';
 import type { Clock } from './clock';
 import { database, requestDatabase } from './database';
@@ -68,12 +69,14 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: str
   // cached per isolate), and building the capabilities costs no round trip.
   const d1 = requestDatabase(env.DB, bookmark);
   const db = () => d1.db;
+  const primary = () => database(env.DB.withSession('first-primary'));
+  const trail = d1AuditTrail({ write: db, head: primary, witness: durableHeadWitness(env.AUDIT_HEAD) });
   const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
   const captcha = sealedCaptcha(env.CAPTCHA_KEY, guards, env.ASSETS);
   const services: Services = {
     clock: deps.clock,
     hasher: deps.hasher,
-    voters: voterStore(db, () => database(env.DB.withSession('first-primary'))),
+    voters: voterStore(db, primary, trail),
     guards,
     links: kvLinks(env.TOKENS, env.NUMIC_HMAC_KEY, env.PUBLIC_ORIGIN),
     captcha,

@@ -2,11 +2,14 @@
  * The `voters` capability (D1 through drizzle): the reads, one query each, and the two
  * renewal writes. A renewal writes the new credential's hash, bumps the session generation
  * (every open session ends) and records its audit event in one D1 batch — one transaction:
- * the change and its record stand or fall together.
+ * the change and its record stand or fall together. The event is the next link of its
+ * voter's renewal chain, whose head is read first (one primary read): a renewal that loses
+ * the race for that chain to another one is written again, whole, from the new head.
  */
 import { eq, sql } from 'drizzle-orm';
 import { voters, type Voter } from '../db/schema';
-import { auditInsert, type AuditRecord } from './audit';
+import type { AuditRecord, AuditTrail } from './audit';
+import { CHAINS } from './audit-chain';
 import type { Database } from './database';
 
 export interface VoterReads {
@@ -44,16 +47,17 @@ function reads(db: () => Database): VoterReads {
 // Row ids start at 1 (AUTOINCREMENT): id 0 matches nobody.
 const NOBODY = 0;
 
-/** `db` is called on first use (most screens never reach D1); `primary` opens the primary. */
-export function voterStore(db: () => Database, primary: () => Database): VoterStore {
+/**
+ * `db` is called on first use (most screens never reach D1); `primary` opens the primary;
+ * `trail` writes the renewal's batch on `db` (its bookmark then covers the write).
+ */
+export function voterStore(db: () => Database, primary: () => Database, trail: AuditTrail): VoterStore {
   const renew = async (voterId: number | null, now: number, set: Partial<Voter>, audit: AuditRecord) => {
-    const d = db();
-    await d.batch([
+    await trail.append(CHAINS.renewal(audit.numicHmac), [audit], (d) => [
       d
         .update(voters)
         .set({ ...set, sessionGeneration: sql`${voters.sessionGeneration} + 1`, updatedAt: now })
         .where(eq(voters.id, voterId ?? NOBODY)),
-      auditInsert(d, audit),
     ]);
   };
   return {
