@@ -2,8 +2,8 @@
  * The Worker: the app's fetch handler, the queue consumers, and the Durable Object classes.
  */
 import { createApp } from './app';
-import { d1AuditTrail, writeAuditBatch, type AuditRecord } from './platform/audit';
-import { CHAINS } from './platform/audit-chain';
+import { d1AuditTrail } from './platform/audit';
+import { consumeAudit, type QueuedAudit } from './platform/audit-consumer';
 import { durableHeadWitness } from './platform/audit-head';
 import { database } from './platform/database';
 import { consumeDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
@@ -13,7 +13,7 @@ export { AuditHead } from './platform/audit-head';
 
 const app = createApp();
 
-type QueuedMessage = { kind: 'audit'; record: AuditRecord } | QueuedDelivery;
+type QueuedMessage = QueuedAudit | QueuedDelivery;
 
 export default {
   fetch: app.fetch,
@@ -29,29 +29,16 @@ export default {
       }
     }
     const deliveries = batch.messages.filter((m): m is Message<QueuedDelivery> => m.body?.kind === 'delivery');
-    // The dead-letter queue's messages are recorded as failed, never sent.
+    // The dead-letter queues' messages: deliveries are recorded as failed, never sent; audit
+    // events are written anyway (into a chain of their own).
     const deadLetters = batch.queue.endsWith('-dlq');
     if (deliveries.length > 0) await (deadLetters ? recordDeadLetters : consumeDelivery)(deliveries, env);
-    const audit = batch.messages.filter(
-      (m): m is Message<{ kind: 'audit'; record: AuditRecord }> => m.body?.kind === 'audit',
-    );
+    const audit = batch.messages.filter((m): m is Message<QueuedAudit> => m.body?.kind === 'audit');
     if (audit.length > 0) {
-      try {
-        // Queue consumers write straight to the primary: the head read and the batch alike.
-        const db = () => database(env.DB);
-        const trail = d1AuditTrail({ write: db, head: db, witness: durableHeadWitness(env.AUDIT_HEAD) });
-        await writeAuditBatch(
-          trail,
-          audit.map((m) => m.body.record),
-          CHAINS.queue,
-        );
-        for (const m of audit) m.ack();
-      } catch (err) {
-        // After max_retries the runtime moves them to the audit DLQ, where operators find
-        // them (a DLQ keeps messages for days); nothing is lost silently.
-        console.error(`isoloir: audit batch not written, will retry: ${(err as Error).message}`);
-        for (const m of audit) m.retry({ delaySeconds: 5 });
-      }
+      // Queue consumers write straight to the primary: the head read and the batch alike.
+      const db = () => database(env.DB);
+      const trail = d1AuditTrail({ write: db, head: db, witness: durableHeadWitness(env.AUDIT_HEAD) });
+      await consumeAudit(audit, trail, deadLetters);
     }
   },
 } satisfies ExportedHandler<Cloudflare.Env, QueuedMessage>;
