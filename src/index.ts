@@ -1,12 +1,13 @@
 /**
- * The Worker: the app's fetch handler, the queue consumers, and the Durable Object classes.
+ * The Worker: the app's fetch handler, the queue consumers, the daily cron, and the Durable
+ * Object classes.
  */
 import { createApp } from './app';
 import { d1AuditTrail } from './platform/audit';
 import { consumeAudit, type QueuedAudit } from './platform/audit-consumer';
-import { durableHeadWitness } from './platform/audit-head';
+import { durableHeadWitness, headRecipients, mailHeads } from './platform/audit-head';
 import { database } from './platform/database';
-import { consumeDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
+import { consumeDelivery, queueDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
 
 export { AccessState } from './platform/guard/access-state';
 export { AuditHead } from './platform/audit-head';
@@ -40,5 +41,15 @@ export default {
       const trail = d1AuditTrail({ write: db, head: db, witness: durableHeadWitness(env.AUDIT_HEAD) });
       await consumeAudit(audit, trail, deadLetters);
     }
+  },
+
+  // Daily (wrangler.toml [triggers]): each audit chain's head e-mailed to the operators.
+  async scheduled(controller, env, _ctx) {
+    await mailHeads(
+      durableHeadWitness(env.AUDIT_HEAD),
+      queueDelivery(env.DELIVERY, env.DELIVERY_KEY),
+      headRecipients(env.AUDIT_HEAD_RECIPIENTS),
+      controller.scheduledTime,
+    );
   },
 } satisfies ExportedHandler<Cloudflare.Env, QueuedMessage>;

@@ -2,7 +2,8 @@
  * The heads of the audit chains, kept apart from D1: the AuditHead Durable Object (one object,
  * SQLite-backed). Someone who can rewrite D1 — drop its triggers, change an event and
  * recompute every hash after it — still cannot move these heads, which live in another store
- * that only the Worker's code reaches.
+ * that only the Worker's code reaches; and the daily e-mail puts each head in the operators'
+ * mailboxes, out of reach of anyone holding the Cloudflare account.
  *
  * Writers advance a head right after their D1 batch commits. A head only moves forward, and
  * it may lag (the writer died between the two): `verify` reports the events past the last
@@ -10,6 +11,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ChainHead } from './audit-chain';
+import type { Delivery, OutboundMessage } from './delivery';
 
 /** The `heads` witness: what writers tell, what verify and the daily e-mail read. */
 export interface HeadWitness {
@@ -66,4 +68,63 @@ export function durableHeadWitness(namespace: DurableObjectNamespace<AuditHead>)
     },
     heads: () => stub().heads(),
   };
+}
+
+/** The operators' addresses from `AUDIT_HEAD_RECIPIENTS` (comma-separated). */
+export function headRecipients(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+const utc = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+
+/**
+ * The daily e-mail: one line per chain, `chain:seq:hash` as `npm run audit -- verify --head`
+ * takes it, and the time of the chain's last event. For the operators, in French and English.
+ */
+export function headReport(heads: readonly ChainHead[], to: string, now: number): OutboundMessage {
+  const lines = heads.map((h) => `${h.chain}:${h.seq}:${h.hash}  (${utc(h.at)})`);
+  const list = lines.length > 0 ? lines.join('\n') : '(aucun événement enchaîné / no chained event yet)';
+  return {
+    channel: 'email',
+    to,
+    subject: `Isoloir — têtes du journal d'audit / audit trail heads, ${utc(now).slice(0, 10)}`,
+    text: [
+      `Têtes des chaînes du journal d'audit au ${utc(now)}. Gardez ce message : il prouvera plus tard`,
+      `que le journal n'a pas été réécrit (npm run audit -- verify --head <chaîne>:<seq>:<hash>).`,
+      '',
+      list,
+      '',
+      `Heads of the audit trail's chains at ${utc(now)}. Keep this message: it will prove later`,
+      `that the trail was not rewritten (npm run audit -- verify --head <chain>:<seq>:<hash>).`,
+    ].join('\n'),
+    purpose: 'audit-head',
+    numicHmac: null,
+  };
+}
+
+/**
+ * The cron's work (src/index.ts `scheduled`): every head, by e-mail through the delivery
+ * queue, to each operator. Throws when a message cannot be queued, so the run shows as failed.
+ */
+export async function mailHeads(
+  witness: HeadWitness,
+  delivery: Delivery,
+  recipients: readonly string[],
+  now: number,
+): Promise<number> {
+  if (recipients.length === 0) {
+    console.error('isoloir: AUDIT_HEAD_RECIPIENTS is empty, the audit heads were e-mailed to nobody');
+    return 0;
+  }
+  const heads = await witness.heads();
+  await Promise.all(recipients.map((to) => delivery.send(headReport(heads, to, now))));
+  console.log(`isoloir: audit heads of ${heads.length} chain(s) e-mailed to ${recipients.length} operator(s)`);
+  return recipients.length;
 }
