@@ -33,7 +33,7 @@ try {
   const res = spawnSync(
     'node',
     ['--test', '--test-concurrency=1', '--test-reporter=spec', ...(files.length ? files : ['test/e2e/*.test.mjs'])],
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, BASE_URL: url } },
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, BASE_URL: url, PERSIST_TO: persistTo } },
   );
   status = res.status ?? 1;
 } finally {

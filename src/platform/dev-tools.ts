@@ -1,9 +1,12 @@
 /**
- * The development tools' own reads (SPEC.md: `GET /_dev/outbox`, `GET /_dev/captcha/:id`),
- * present on Services only when `DEV_TOOLS` is "1" — which only `.dev.vars` sets.
+ * The development tools' own reads (SPEC.md: `GET /_dev/outbox`, `GET /_dev/captcha/:id`;
+ * and the audit trail with its heads, for `npm run audit -- verify`), present on Services
+ * only when `DEV_TOOLS` is "1" — which only `.dev.vars` sets.
  */
-import { asc } from 'drizzle-orm';
-import { devOutbox } from '../db/schema';
+import { asc, gt } from 'drizzle-orm';
+import { auditEvents, devOutbox } from '../db/schema';
+import type { ChainHead, StoredEvent } from './audit-chain';
+import type { HeadWitness } from './audit-head';
 import type { Captcha } from './captcha';
 import type { Database } from './database';
 
@@ -21,9 +24,13 @@ export interface DevTools {
   outbox(): Promise<OutboxEntry[]>;
   /** The digits of a code still pending. */
   captchaDigits(id: string, now: number): Promise<string | null>;
+  /** Up to `limit` audit events after id `afterId`, in id order (the order of writing). */
+  auditEvents(afterId: number, limit: number): Promise<StoredEvent[]>;
+  /** The chains' heads as the AuditHead object keeps them. */
+  auditHeads(): Promise<ChainHead[]>;
 }
 
-export function localDevTools(db: () => Database, captcha: Captcha): DevTools {
+export function localDevTools(db: () => Database, captcha: Captcha, heads: HeadWitness): DevTools {
   return {
     async outbox() {
       const rows = await db().select().from(devOutbox).orderBy(asc(devOutbox.id)).all();
@@ -37,5 +44,14 @@ export function localDevTools(db: () => Database, captcha: Captcha): DevTools {
       }));
     },
     captchaDigits: (id, now) => captcha.pendingDigits(id, now),
+    auditEvents: (afterId, limit) =>
+      db()
+        .select()
+        .from(auditEvents)
+        .where(gt(auditEvents.id, afterId))
+        .orderBy(asc(auditEvents.id))
+        .limit(limit)
+        .all(),
+    auditHeads: () => heads.heads(),
   };
 }

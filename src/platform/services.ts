@@ -70,7 +70,8 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: str
   const d1 = requestDatabase(env.DB, bookmark);
   const db = () => d1.db;
   const primary = () => database(env.DB.withSession('first-primary'));
-  const trail = d1AuditTrail({ write: db, head: primary, witness: durableHeadWitness(env.AUDIT_HEAD) });
+  const auditHeads = durableHeadWitness(env.AUDIT_HEAD);
+  const trail = d1AuditTrail({ write: db, head: primary, witness: auditHeads });
   const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
   const captcha = sealedCaptcha(env.CAPTCHA_KEY, guards, env.ASSETS);
   const services: Services = {
@@ -87,7 +88,7 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: str
     pseudonyms: hmacPseudonyms(env.NUMIC_HMAC_KEY, env.IDENTIFIER_HMAC_KEY),
     assistance: d1Assistance(db),
     origin: env.PUBLIC_ORIGIN,
-    devTools: env.DEV_TOOLS === '1' ? localDevTools(db, captcha) : null,
+    devTools: env.DEV_TOOLS === '1' ? localDevTools(db, captcha, auditHeads) : null,
     readYourWrites: () => d1.keep(),
     d1Bookmark: () => d1.kept(),
   };

@@ -10,7 +10,8 @@ import { durableHeadWitness, type HeadWitness } from '../../src/platform/audit-h
 import { database } from '../../src/platform/database';
 import { voterStore } from '../../src/platform/voters';
 import { storedEvents } from '../audit-helpers';
-import { DEMO, T0, seedElection, seedVoter } from '../helpers';
+import { createApp } from '../../src/app';
+import { DEMO, ORIGIN, T0, harness, seedElection, seedVoter } from '../helpers';
 
 const db = () => database(env.DB);
 const witness = () => durableHeadWitness(env.AUDIT_HEAD);
@@ -149,5 +150,23 @@ describe('audit chain writers', () => {
     expect(await stub.heads()).toEqual([h]);
     expect(await stub.advance({ ...h, seq: 6, hash: 'd'.repeat(64) })).toBe(true);
     expect(await witness().heads()).toEqual([{ ...h, seq: 6, hash: 'd'.repeat(64) }]);
+  });
+
+  it('reads the trail for `npm run audit -- verify` under /_dev/audit, hidden like the other tools', async () => {
+    const t = trail().trail;
+    for (let i = 0; i < 3; i++) await t.append('queue', [login(i)]);
+    const h = harness();
+    const heads = await (await h.get('/_dev/audit/heads')).json();
+    expect(heads).toEqual(await witness().heads());
+    const all = (await (await h.get('/_dev/audit/events')).json()) as { id: number }[];
+    expect(all).toEqual(await storedEvents());
+    const page = await (await h.get(`/_dev/audit/events?after=${all[0]!.id}&limit=1`)).json();
+    expect(page).toEqual([all[1]]);
+    for (const q of ['after=x', 'limit=0', 'limit=501', 'after=1.5']) {
+      expect((await h.get(`/_dev/audit/events?${q}`)).status, q).toBe(400);
+    }
+    const app = createApp({ clock: () => T0 });
+    expect((await app.request('https://vote.example.org/_dev/audit/events', {}, env)).status).toBe(404);
+    expect((await app.request(`${ORIGIN}/_dev/audit/heads`, {}, { ...env, DEV_TOOLS: undefined })).status).toBe(404);
   });
 });
