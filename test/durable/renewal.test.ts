@@ -12,10 +12,23 @@ describe('AccessState — renewals', () => {
     expect(await stub.link('identifier', 'h1', t)).toEqual({ state: 'pending', voterId: 42 });
     expect(await stub.link('identifier', 'h2', t)).toEqual({ state: 'unknown', voterId: null });
     expect(await stub.link('identifier', 'h1', t + LINK_TTL_MS)).toEqual({ state: 'expired', voterId: null });
+    // A newer link leaves the older one pending; using one voids the other.
     await stub.startRenewal('identifier', 'h2', t + LINK_TTL_MS, t, 42);
-    expect(await stub.link('identifier', 'h1', t)).toEqual({ state: 'voided', voterId: null });
+    expect(await stub.link('identifier', 'h1', t)).toEqual({ state: 'pending', voterId: 42 });
     expect(await stub.completeLinkRenewal('identifier', 'h2', t)).toBe('ok');
     expect(await stub.link('identifier', 'h2', t)).toEqual({ state: 'used', voterId: null });
+    expect(await stub.link('identifier', 'h1', t)).toEqual({ state: 'voided', voterId: null });
+    expect(await stub.completeLinkRenewal('identifier', 'h1', t)).toBe('voided');
+  });
+
+  it('keeps at most 20 links pending, voiding the oldest beyond', async () => {
+    const t = now();
+    const stub = voterObject('many-links');
+    for (let i = 0; i < 21; i++) await stub.startRenewal('identifier', `m${i}`, t + LINK_TTL_MS, t, 3);
+    expect((await stub.link('identifier', 'm0', t)).state).toBe('voided');
+    expect((await stub.link('identifier', 'm1', t)).state).toBe('pending');
+    expect(await stub.completeLinkRenewal('identifier', 'm20', t)).toBe('ok');
+    expect((await stub.link('identifier', 'm1', t)).state).toBe('voided');
   });
 
   it('keeps the count of wrong passwords, and voids the link at the fifth', async () => {

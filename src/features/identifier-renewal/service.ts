@@ -9,10 +9,11 @@ import { recipientOf } from '../../platform/delivery/compose';
 import type { OutboundMessage } from '../../platform/delivery';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateInput, type GateRefusal } from '../../platform/form-gate';
+import { countAddress } from '../../platform/guard/address';
 import { LINK_TTL_MS, type LinkState } from '../../platform/guard/renewal';
 import type { Services } from '../../platform/services';
 import { linkEmail, renewedNotices } from './messages';
-import { canonicalEmail, REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS, sameEmail } from './rules';
+import { canonicalEmail, REQUEST_ALLOWANCE, REQUEST_SUBJECT, sameEmail } from './rules';
 
 type Refused = { kind: 'window'; state: Exclude<WindowState, 'open'> } | GateRefusal;
 
@@ -46,16 +47,18 @@ type RequestServices = Pick<
 >;
 
 /**
- * Écran 2 → Écran 3. When NUMIC and address match a voter: a new link (the older one is
- * voided), its record in KV and in the voter's object, the e-mail handed to delivery.
+ * Écran 2 → Écran 3. When NUMIC and address match a voter: a new link (the ones already
+ * mailed stay valid), its record in KV and in the voter's object, the e-mail handed to
+ * delivery.
  *
  * Same answer and the same work whether or not a voter matched: the same D1 read, the same
- * HMACs and SHA-256, one throttle hit, one KV write, one Durable Object write — a request that
- * matches nobody writes its decoy link into the shard object of its (NUMIC, address) pair,
- * where nothing ever reads it — and one queue round, in which the matching request's e-mail
- * goes alongside its audit event. Throttling is keyed the same way (the voter's object for a
- * match, the pair's shard otherwise), so it reveals nothing, and whoever knows only a voter's
- * NUMIC cannot use up that voter's allowance.
+ * HMACs and SHA-256, the same allowance hits, one KV write, one Durable Object write — a
+ * request that matches nobody writes its decoy link into the shard object of its (NUMIC,
+ * address) pair, where nothing ever reads it — and one queue round, in which the matching
+ * request's e-mail goes alongside its audit event. The allowance is kept on what was typed
+ * and the network it came from, in a shard on both paths: it reveals nothing, whoever knows
+ * only a voter's NUMIC cannot use it up, and a network that asked nothing this hour — the
+ * voter's own — always gets its link.
  */
 export async function requestIdentifierRenewal(
   s: RequestServices,
@@ -66,15 +69,16 @@ export async function requestIdentifierRenewal(
   if (refused) return refused;
 
   const numic = normalizeNumic(req.numic) ?? req.numic;
-  const [voter, numicHmac, shard] = await Promise.all([
+  const pair = `${numic}\n${canonicalEmail(req.email)}`;
+  const [voter, numicHmac, decoy, verdict] = await Promise.all([
     s.voters.byNumic(numic),
     s.pseudonyms.numic(numic),
-    s.guards.forUnknown('identifier-request', `${numic}\n${canonicalEmail(req.email)}`),
+    s.guards.forUnknown('identifier-request', pair),
+    countAddress(s.guards, REQUEST_ALLOWANCE, req.clientAddress, now, pair),
   ]);
   const match = voter && sameEmail(req.email, voter.email) ? voter : null;
-  const guard = match ? s.guards.forVoter(numicHmac, REQUEST_SUBJECT) : shard;
+  const guard = match ? s.guards.forVoter(numicHmac, REQUEST_SUBJECT) : decoy;
 
-  const verdict = await guard.hit(REQUEST_LIMIT, REQUEST_WINDOW_MS, now);
   if (!verdict.ok) {
     await s.audit.record({ event: 'identifier-renewal-request', numicHmac, at: now, outcome: 'throttled' });
     return { kind: 'throttled', retryAfterMs: verdict.retryAfterMs };

@@ -38,6 +38,9 @@ import {
 
 // How long the object remembers a used or voided token, to say so on its page.
 const TOKEN_MEMORY_MS = 2 * LINK_TTL_MS;
+// Links kept pending at once per credential (a renewal request allowance is 3 an hour per
+// network; this bounds the object's row if many networks ask).
+const MAX_PENDING_LINKS = 20;
 // The alarm never fires sooner than this after the last one: purging is housekeeping.
 const MIN_PURGE_GAP_MS = 1000;
 
@@ -209,26 +212,44 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
   }
 
   // ---------------------------------------------------------------- renewals
+  // Every link mailed stays usable until it expires, is used, or has had five wrong
+  // passwords: a newer request never voids one already mailed (whoever knows a voter's NUMIC
+  // and address must not be able to void the voter's link). Each is single use, and using one
+  // voids the others — one renewal per batch of links.
+  private pendingKey(credential: Credential, tokenHash: string): string {
+    return `pending:${credential}:${tokenHash}`;
+  }
+
+  private pendingLinks(credential: Credential, now: number): string[] {
+    return this.read<string[]>(`pending:${credential}`, now) ?? [];
+  }
+
   /**
-   * Records `tokenHash` as the one pending link renewing `credential`; an older pending link
-   * is voided. Requests never block one another: this always succeeds.
+   * Records `tokenHash` as a pending link renewing `credential`, beside any other still
+   * pending. Requests never block one another: this always succeeds. At most MAX_PENDING_LINKS
+   * are kept (the allowances bound them far below; past that the oldest is voided).
    */
   startRenewal(credential: Credential, tokenHash: string, expiresAt: number, now: number, voterId?: number): void {
     this.atomically(now, () => {
-      const previous = this.read<PendingLink>(`pending:${credential}`, now);
-      if (previous && previous.tokenHash !== tokenHash) {
-        this.write(`token:${previous.tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
-      }
       const link: PendingLink = { tokenHash, expiresAt, wrongPasswords: 0, voterId };
-      this.write(`pending:${credential}`, link, expiresAt + TOKEN_MEMORY_MS);
+      this.write(this.pendingKey(credential, tokenHash), link, expiresAt + TOKEN_MEMORY_MS);
+      const live = this.pendingLinks(credential, now).filter(
+        (h) => h !== tokenHash && this.read(this.pendingKey(credential, h), now) !== undefined,
+      );
+      const all = [...live, tokenHash];
+      for (const h of all.slice(0, -MAX_PENDING_LINKS)) {
+        this.remove(this.pendingKey(credential, h));
+        this.write(`token:${h}`, 'voided', now + TOKEN_MEMORY_MS);
+      }
+      this.write(`pending:${credential}`, all.slice(-MAX_PENDING_LINKS), expiresAt + TOKEN_MEMORY_MS);
     });
   }
 
   /** What a link's page should say. Reads only: opening a link changes nothing. */
-  linkState(credential: Credential, tokenHash: string, now: number): LinkState {
+  private stateOf(credential: Credential, tokenHash: string, now: number): LinkState {
     return linkState(
       tokenHash,
-      this.read<PendingLink>(`pending:${credential}`, now),
+      this.read<PendingLink>(this.pendingKey(credential, tokenHash), now),
       this.read<'used' | 'voided'>(`token:${tokenHash}`, now),
       now,
     );
@@ -239,27 +260,29 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
    * startRenewal). Reads only.
    */
   link(credential: Credential, tokenHash: string, now: number): { state: LinkState; voterId: number | null } {
-    const state = this.linkState(credential, tokenHash, now);
-    const pending = state === 'pending' ? this.read<PendingLink>(`pending:${credential}`, now) : undefined;
+    const state = this.stateOf(credential, tokenHash, now);
+    const pending =
+      state === 'pending' ? this.read<PendingLink>(this.pendingKey(credential, tokenHash), now) : undefined;
     return { state, voterId: pending?.voterId ?? null };
   }
 
   /**
-   * A wrong password typed on a pending link; the fifth voids it.
+   * A wrong password typed on a pending link; the fifth voids that link (the others stay).
    * Returns the link's state afterwards.
    */
   wrongPassword(credential: Credential, tokenHash: string, now: number): LinkState {
     return this.atomically(now, () => {
-      const state = this.linkState(credential, tokenHash, now);
+      const state = this.stateOf(credential, tokenHash, now);
       if (state !== 'pending') return state;
-      const link = this.read<PendingLink>(`pending:${credential}`, now)!;
+      const key = this.pendingKey(credential, tokenHash);
+      const link = this.read<PendingLink>(key, now)!;
       link.wrongPasswords += 1;
       if (link.wrongPasswords >= MAX_WRONG_PASSWORDS) {
-        this.remove(`pending:${credential}`);
+        this.remove(key);
         this.write(`token:${tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
         return 'voided';
       }
-      this.write(`pending:${credential}`, link, link.expiresAt + TOKEN_MEMORY_MS);
+      this.write(key, link, link.expiresAt + TOKEN_MEMORY_MS);
       return 'pending';
     });
   }
@@ -267,14 +290,19 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
   /**
    * Consumes a pending link and records the renewal — or refuses. Check and mark happen in
    * one transaction with no await in between: of any number of concurrent completions of
-   * one link exactly one gets "ok". Refused within the cooling-off period after the other
-   * credential was renewed.
+   * one link exactly one gets "ok". Every other pending link of the credential is voided.
+   * Refused within the cooling-off period after the other credential was renewed.
    */
   completeLinkRenewal(credential: Credential, tokenHash: string, now: number): 'ok' | CompletionRefusal {
     return this.atomically(now, () => {
-      const state = this.linkState(credential, tokenHash, now);
+      const state = this.stateOf(credential, tokenHash, now);
       if (state !== 'pending') return state;
       if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
+      for (const h of this.pendingLinks(credential, now)) {
+        this.remove(this.pendingKey(credential, h));
+        if (h !== tokenHash) this.write(`token:${h}`, 'voided', now + TOKEN_MEMORY_MS);
+      }
+      this.remove(this.pendingKey(credential, tokenHash));
       this.remove(`pending:${credential}`);
       this.write(`token:${tokenHash}`, 'used', now + TOKEN_MEMORY_MS);
       this.write(`renewed:${credential}`, now, now + COOLING_OFF_MS);

@@ -38,7 +38,7 @@ export function inCoolingOff(otherRenewedAt: number | undefined, now: number): b
   return otherRenewedAt !== undefined && now - otherRenewedAt < COOLING_OFF_MS;
 }
 
-/** State of a link given the object's pending link and its record of past tokens. */
+/** State of a link given its pending record (if any) and the object's record of past tokens. */
 export function linkState(
   tokenHash: string,
   pending: PendingLink | undefined,
