@@ -17,8 +17,11 @@ export const elections = sqliteTable('elections', {
 
 /**
  * The electoral roll. The identifier is kept only as an HMAC (secret key), the password
- * only as a salted PBKDF2-SHA256 hash. `sessionGeneration` ends every session at once when
- * bumped (renewals); the renewal timestamps feed the one-at-a-time rule.
+ * only as a salted PBKDF2-SHA256 hash. `sessionGeneration` is bumped by every renewal (a
+ * second fence behind the voter's AccessState object, which ends sessions at once). The
+ * renewal timestamps are the durable record of when each credential was last renewed, for
+ * the operators; the one-at-a-time rule itself is decided by the voter's object, which must
+ * be exact under concurrency where a D1 read could not be.
  */
 export const voters = sqliteTable(
   'voters',

@@ -174,6 +174,23 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
     });
   }
 
+  // ---------------------------------------------------------------- sessions
+  /**
+   * Does the session `sessionHash`, opened at `createdAt`, still stand? Not after a logout of
+   * it, nor after either credential was renewed (every session ends). KV (a deleted session
+   * stays readable elsewhere for up to a minute) and a D1 replica may lag; this object does not.
+   */
+  sessionCheck(sessionHash: string, createdAt: number, now: number): boolean {
+    if (this.read<number>(`ended:${sessionHash}`, now) !== undefined) return false;
+    const renewed = [this.read<number>('renewed:identifier', now), this.read<number>('renewed:password', now)];
+    return renewed.every((t) => t === undefined || t < createdAt);
+  }
+
+  /** Ends one session (a logout) everywhere at once, remembered until it would have expired. */
+  endSession(sessionHash: string, expiresAt: number, now: number): void {
+    this.atomically(now, () => this.write(`ended:${sessionHash}`, now, Math.max(expiresAt, now + 1000)));
+  }
+
   // ---------------------------------------------------------------- counters
   /**
    * Counts one hit of `subject` against `limit` per `windowMs` and says whether it was

@@ -29,6 +29,8 @@ export interface Guard {
   /** Marks this subject (a nonce) used; true only for the first call. */
   consume(expiresAt: number, now: number): Promise<boolean>;
   isConsumed(now: number): Promise<boolean>;
+  sessionCheck(sessionHash: string, createdAt: number, now: number): Answer<'sessionCheck'>;
+  endSession(sessionHash: string, expiresAt: number, now: number): Promise<void>;
   startRenewal(
     credential: Credential,
     tokenHash: string,
@@ -60,6 +62,8 @@ function bind(stub: Stub, subject: string): Guard {
     hit: (limit, windowMs, now) => stub.hit(subject, limit, windowMs, now),
     consume: (expiresAt, now) => stub.consumeNonce(subject, expiresAt, now),
     isConsumed: (now) => stub.isNonceUsed(subject, now),
+    sessionCheck: (sessionHash, createdAt, now) => stub.sessionCheck(sessionHash, createdAt, now),
+    endSession: (sessionHash, expiresAt, now) => stub.endSession(sessionHash, expiresAt, now),
     startRenewal: (credential, tokenHash, expiresAt, now, voterId) =>
       stub.startRenewal(credential, tokenHash, expiresAt, now, voterId),
     link: (credential, tokenHash, now) => stub.link(credential, tokenHash, now),
