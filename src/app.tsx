@@ -61,7 +61,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
     }
     // D1 reads go to the nearest replica, from the voter's bookmark if any (platform/database.ts).
     const bookmark = readBookmark(c);
-    const services = buildServices(c.env, resolved, bookmark);
+    const services = buildServices(c.env, resolved, bookmark, executionContext(c));
     c.set('services', services);
     await next();
     handOverBookmark(c, bookmark, services.d1Bookmark());
@@ -101,6 +101,15 @@ export function createApp(deps: Partial<AppDeps> = {}) {
     return errorPage(c, answer.message, answer.status);
   });
   return app;
+}
+
+/** The request's execution context; absent when the app is called without one (tests). */
+function executionContext(c: Context<AppEnv>): ExecutionContext | undefined {
+  try {
+    return c.executionCtx as ExecutionContext;
+  } catch {
+    return undefined;
+  }
 }
 
 function errorPage(c: Context<AppEnv>, key: MessageKey, status: ContentfulStatusCode) {

@@ -4,7 +4,7 @@
 import { createApp } from './app';
 import { writeAuditBatch, type AuditRecord } from './platform/audit';
 import { database } from './platform/database';
-import { consumeDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
+import { consumeDelivery, recordDeadLetters, relayPending, type QueuedDelivery } from './platform/delivery';
 
 export { AccessState } from './platform/guard/access-state';
 
@@ -14,6 +14,15 @@ type QueuedMessage = { kind: 'audit'; record: AuditRecord } | QueuedDelivery;
 
 export default {
   fetch: app.fetch,
+
+  /**
+   * Every minute: the outbox rows that the request's own relay could not hand to the queue
+   * (the queue was down, the Worker stopped) are handed over again, until settled.
+   */
+  async scheduled(controller, env) {
+    const handed = await relayPending(database(env.DB), env.DELIVERY, controller.scheduledTime);
+    if (handed > 0) console.warn(`isoloir: outbox relay handed ${handed} message(s) to the queue again`);
+  },
 
   async queue(batch, env) {
     // A body of no known kind can never succeed: acknowledge it (and say so) rather than

@@ -116,3 +116,23 @@ export const assistanceRequests = sqliteTable(
   },
   (t) => [uniqueIndex('assistance_reference_uq').on(t.reference), index('assistance_created_idx').on(t.createdAt)],
 );
+
+/**
+ * The transactional outbox: a message is written here in the same D1 batch as the change it
+ * announces (a new password and its SMS), so that once a page says "sent", the message exists
+ * durably even if the queue or the Worker fails right after. `body` is the queued form
+ * (the secret sealed), wiped as soon as the message has its final outcome; a row that stands
+ * for nobody (the decoy of a request that matched no voter) is written already done.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    body: text('body'),
+    createdAt: integer('created_at').notNull(),
+    /** Last hand-over to the queue; the scheduled relay hands over again what stays undone. */
+    relayedAt: integer('relayed_at'),
+    doneAt: integer('done_at'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.doneAt, t.relayedAt)],
+);

@@ -49,6 +49,11 @@ export interface Services {
   assistance: AssistanceStore;
   /** The public origin of e-mailed addresses (links, the help page). */
   origin: string;
+  /**
+   * Work that goes on after the answer (relaying the outbox), through the request's
+   * `waitUntil`; a failure is logged by name, and the scheduled relay makes up for it.
+   */
+  background(task: Promise<unknown>): void;
   /** Only with DEV_TOOLS = "1" (.dev.vars); null everywhere else. */
   devTools: DevTools | null;
   /**
@@ -63,27 +68,39 @@ export interface Services {
 }
 
 /** `bookmark`: the voter's D1 bookmark cookie, if any (see platform/database.ts). */
-export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: string): Services {
+export function buildServices(
+  env: Cloudflare.Env,
+  deps: AppDeps,
+  bookmark?: string,
+  ctx?: Pick<ExecutionContext, 'waitUntil'>,
+): Services {
   // The D1 session is opened on first use: most GET screens never reach D1 (the election is
   // cached per isolate), and building the capabilities costs no round trip.
   const d1 = requestDatabase(env.DB, bookmark);
   const db = () => d1.db;
+  const primary = () => database(env.DB.withSession('first-primary'));
   const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
   const captcha = sealedCaptcha(env.CAPTCHA_KEY, guards, env.ASSETS);
   const services: Services = {
     clock: deps.clock,
     hasher: deps.hasher,
-    voters: voterStore(db, () => database(env.DB.withSession('first-primary'))),
+    voters: voterStore(db, primary),
     guards,
     links: kvLinks(env.TOKENS, env.NUMIC_HMAC_KEY, env.PUBLIC_ORIGIN),
     captcha,
-    delivery: queueDelivery(env.DELIVERY, env.DELIVERY_KEY),
+    delivery: queueDelivery(env.DELIVERY, env.DELIVERY_KEY, db, primary),
     audit: queuedAudit(env.AUDIT),
     election: { current: () => currentElection(db, env.ELECTION_ID, deps.clock()) },
     sessions: new SessionStore(env.TOKENS),
     pseudonyms: hmacPseudonyms(env.NUMIC_HMAC_KEY, env.IDENTIFIER_HMAC_KEY),
     assistance: d1Assistance(db),
     origin: env.PUBLIC_ORIGIN,
+    background(task) {
+      const logged = task.catch((err: unknown) =>
+        console.error(`isoloir: background work failed: ${err instanceof Error ? err.name : typeof err}`),
+      );
+      if (ctx) ctx.waitUntil(logged);
+    },
     devTools: env.DEV_TOOLS === '1' ? localDevTools(db, captcha) : null,
     readYourWrites: () => d1.keep(),
     d1Bookmark: () => d1.kept(),

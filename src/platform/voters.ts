@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { voters, type Voter } from '../db/schema';
 import { auditInsert, type AuditRecord } from './audit';
 import type { Database } from './database';
+import { insertRows, type OutboxRow } from './delivery/outbox';
 
 export interface VoterReads {
   byIdentifierHmac(hmac: string): Promise<Voter | undefined>;
@@ -20,6 +21,8 @@ export interface RenewalWrite {
   voterId: number | null;
   now: number;
   audit: AuditRecord;
+  /** The messages announcing the renewal, written in the same batch (delivery/outbox.ts). */
+  outbox: readonly OutboxRow[];
 }
 
 export interface VoterStore extends VoterReads {
@@ -46,7 +49,7 @@ const NOBODY = 0;
 
 /** `db` is called on first use (most screens never reach D1); `primary` opens the primary. */
 export function voterStore(db: () => Database, primary: () => Database): VoterStore {
-  const renew = async (voterId: number | null, now: number, set: Partial<Voter>, audit: AuditRecord) => {
+  const renew = async ({ voterId, now, audit, outbox }: RenewalWrite, set: Partial<Voter>) => {
     const d = db();
     await d.batch([
       d
@@ -54,14 +57,13 @@ export function voterStore(db: () => Database, primary: () => Database): VoterSt
         .set({ ...set, sessionGeneration: sql`${voters.sessionGeneration} + 1`, updatedAt: now })
         .where(eq(voters.id, voterId ?? NOBODY)),
       auditInsert(d, audit),
+      ...insertRows(d, outbox),
     ]);
   };
   return {
     ...reads(db),
     primary: () => reads(primary),
-    renewIdentifier: ({ voterId, now, identifierHmac, audit }) =>
-      renew(voterId, now, { identifierHmac, identifierRenewedAt: now }, audit),
-    renewPassword: ({ voterId, now, passwordHash, audit }) =>
-      renew(voterId, now, { passwordHash, passwordRenewedAt: now }, audit),
+    renewIdentifier: (write) => renew(write, { identifierHmac: write.identifierHmac, identifierRenewedAt: write.now }),
+    renewPassword: (write) => renew(write, { passwordHash: write.passwordHash, passwordRenewedAt: write.now }),
   };
 }

@@ -5,8 +5,7 @@
  * (which link is pending, used, voided; the one-at-a-time rule); D1 holds the result.
  */
 import { formatIdentifier, generateIdentifier, normalizeNumic } from '../../platform/credentials';
-import { recipientOf } from '../../platform/delivery/compose';
-import type { OutboundMessage } from '../../platform/delivery';
+import { recipientOf, type Recipient } from '../../platform/delivery/compose';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateInput, type GateRefusal } from '../../platform/form-gate';
 import { countAddress } from '../../platform/guard/address';
@@ -43,7 +42,17 @@ async function gate(
 
 type RequestServices = Pick<
   Services,
-  'clock' | 'election' | 'captcha' | 'guards' | 'voters' | 'pseudonyms' | 'links' | 'delivery' | 'audit' | 'origin'
+  | 'clock'
+  | 'election'
+  | 'captcha'
+  | 'guards'
+  | 'voters'
+  | 'pseudonyms'
+  | 'links'
+  | 'delivery'
+  | 'audit'
+  | 'origin'
+  | 'background'
 >;
 
 /**
@@ -90,24 +99,24 @@ export async function requestIdentifierRenewal(
     s.links.put(link.tokenHash, { numicHmac, purpose: 'identifier', expiresAt }, now),
     guard.startRenewal('identifier', link.tokenHash, expiresAt, now, match?.id),
   ]);
+  // The e-mail goes into the outbox with the request's audit event, in one D1 batch: the
+  // same write on both paths (for nobody, a decoy row of the same cost, already settled), so
+  // a failing queue or D1 answers the same whether or not the voter matched.
   const election = await s.election.current();
-  await Promise.all([
-    match &&
-      s.delivery.send(
-        linkEmail(recipientOf(match, numicHmac), {
-          election: election.title,
-          link: s.links.url(link),
-          origin: s.origin,
-          expiresAt,
-        }),
-      ),
-    s.audit.record({
-      event: 'identifier-renewal-request',
-      numicHmac,
-      at: now,
-      outcome: match ? 'link-sent' : 'no-match',
-    }),
-  ]);
+  const email = linkEmail(match ? recipientOf(match, numicHmac) : nobody(numicHmac), {
+    election: election.title,
+    link: s.links.url(link),
+    origin: s.origin,
+    expiresAt,
+  });
+  const row = await s.delivery.prepare(email, now, { decoy: !match });
+  await s.delivery.commit([row], {
+    event: 'identifier-renewal-request',
+    numicHmac,
+    at: now,
+    outcome: match ? 'link-sent' : 'no-match',
+  });
+  s.background(s.delivery.relay([row.id], now));
   return { kind: 'sent' };
 }
 
@@ -177,6 +186,7 @@ export async function completeIdentifierRenewal(
     | 'delivery'
     | 'origin'
     | 'readYourWrites'
+    | 'background'
   >,
   req: GateInput & { ref: string; token: string; password: string },
 ): Promise<CompletionOutcome> {
@@ -208,36 +218,49 @@ export async function completeIdentifierRenewal(
     return verdict === 'cooling-off' ? { kind: 'cooling-off' } : { kind: 'invalid', state: verdict };
   }
 
+  // The notices go into the outbox in the same batch as the new identifier.
   const identifier = generateIdentifier();
+  const election = await s.election.current();
+  const notices = renewedNotices(recipientOf(voter, link.numicHmac), {
+    election: election.title,
+    at: now,
+    origin: s.origin,
+  });
+  const [identifierHmac, outbox] = await Promise.all([
+    s.pseudonyms.identifier(identifier),
+    Promise.all(notices.map((m) => s.delivery.prepare(m, now))),
+  ]);
   try {
     await s.voters.renewIdentifier({
       voterId: voter.id,
       now,
-      identifierHmac: await s.pseudonyms.identifier(identifier),
+      identifierHmac,
       audit: { event: 'identifier-renewal', numicHmac: link.numicHmac, at: now, outcome: 'success' },
+      outbox,
     });
-    // The voter logs in with the new identifier next, maybe through a lagging D1 replica.
-    s.readYourWrites();
   } catch (err) {
-    // The renewal did not happen: forget it in the object, or the voter would be kept from
-    // renewing the password for nothing. The link stays used; the voter asks for a new one.
-    console.error(`isoloir: identifier renewal not written to D1: ${(err as Error).name}`);
-    await guard.forgetRenewal('identifier', now, now);
-    return { kind: 'failed' };
+    // D1 may have committed a batch it reported as failed: then the renewal stands, and the
+    // new identifier, which exists only here, must be shown. Otherwise it did not happen:
+    // forget it in the object, or the voter would be kept from renewing the password for
+    // nothing; the old identifier keeps working.
+    console.error(`isoloir: identifier renewal not confirmed by D1: ${(err as Error).name}`);
+    if (!(await s.delivery.committed(outbox[0]!.id).catch(() => false))) {
+      await guard.forgetRenewal('identifier', now, now);
+      return { kind: 'failed' };
+    }
   }
-
-  const election = await s.election.current();
-  await sendNotices(
-    s,
-    renewedNotices(recipientOf(voter, link.numicHmac), { election: election.title, at: now, origin: s.origin }),
+  // The voter logs in with the new identifier next, maybe through a lagging D1 replica.
+  s.readYourWrites();
+  s.background(
+    s.delivery.relay(
+      outbox.map((r) => r.id),
+      now,
+    ),
   );
   return { kind: 'renewed', identifier: formatIdentifier(identifier) };
 }
 
-/** Notices after the fact: the renewal stands even if one of them cannot be queued. */
-async function sendNotices(s: Pick<Services, 'delivery'>, messages: OutboundMessage[]): Promise<void> {
-  const results = await Promise.allSettled(messages.map((m) => s.delivery.send(m)));
-  for (const r of results) {
-    if (r.status === 'rejected') console.error(`isoloir: renewal notice not queued: ${(r.reason as Error).name}`);
-  }
+/** The recipient of a decoy: nobody (its row is written settled, never sent). */
+function nobody(numicHmac: string): Recipient {
+  return { email: '', phone: '', locale: 'fr', numicHmac };
 }

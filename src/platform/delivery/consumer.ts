@@ -10,6 +10,7 @@ import { deliveryOutcomes } from '../../db/schema';
 import { database, type Database } from '../database';
 import { providerFor, redact, scrub } from './providers';
 import { backoffSeconds, isLastAttempt, MAX_ATTEMPTS } from './retry';
+import { settledStatement } from './outbox';
 import { openSecret } from './seal';
 import { SECRET_PLACEHOLDER, type OutboundMessage, type OutcomeStatus, type ProviderAnswer } from './types';
 import type { QueuedDelivery } from './index';
@@ -172,17 +173,22 @@ async function insertOutcome(
   now: () => number,
   o: Outcome,
 ) {
-  await db.insert(deliveryOutcomes).values({
-    messageId,
-    channel: message?.channel ?? 'unknown',
-    purpose: message?.purpose ?? 'unknown',
-    numicHmac: message?.numicHmac ?? null,
-    status: o.status,
-    attempts: o.attempts,
-    provider: o.provider,
-    providerAnswer: o.answer,
-    createdAt: now(),
-  });
+  // The outcome and the outbox row's settlement in one batch: once the message has its final
+  // outcome, its sealed part (a password, a link) is wiped from D1.
+  await db.batch([
+    db.insert(deliveryOutcomes).values({
+      messageId,
+      channel: message?.channel ?? 'unknown',
+      purpose: message?.purpose ?? 'unknown',
+      numicHmac: message?.numicHmac ?? null,
+      status: o.status,
+      attempts: o.attempts,
+      provider: o.provider,
+      providerAnswer: o.answer,
+      createdAt: now(),
+    }),
+    settledStatement(db, messageId, now()),
+  ]);
 }
 
 /** One line per final outcome: the message id, channel and purpose — never an address. */

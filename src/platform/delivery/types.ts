@@ -1,6 +1,6 @@
 /**
  * The one delivery interface for e-mail and SMS. Flows build the message (texts from the
- * catalogue, in the voter's language) and hand it to `Delivery.send`; the queue consumer
+ * catalogue, in the voter's language) and hand it to the `delivery` capability (index.ts); the queue consumer
  * hands it to a provider. The secret part of a message (a renewal link, a new password)
  * is given apart, as `secret`, and written in the texts as the placeholder `{{secret}}`:
  * only the consumer puts it in, just before handing the message to the provider, so the
@@ -24,10 +24,6 @@ export interface OutboundMessage {
   secret?: string;
   /** After this instant (epoch ms) the content is stale: dropped, never sent late. */
   expiresAt?: number;
-}
-
-export interface Delivery {
-  send(message: OutboundMessage): Promise<void>;
 }
 
 /** A provider hands one message to the outside world (or to the local outbox). */
