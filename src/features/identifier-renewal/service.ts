@@ -10,6 +10,7 @@ import type { OutboundMessage } from '../../platform/delivery';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateInput, type GateRefusal } from '../../platform/form-gate';
 import { LINK_TTL_MS, type LinkState } from '../../platform/guard/renewal';
+import { log } from '../../platform/log';
 import type { Services } from '../../platform/services';
 import { linkEmail, renewedNotices } from './messages';
 import { canonicalEmail, REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS, sameEmail } from './rules';
@@ -217,7 +218,7 @@ export async function completeIdentifierRenewal(
   } catch (err) {
     // The renewal did not happen: forget it in the object, or the voter would be kept from
     // renewing the password for nothing. The link stays used; the voter asks for a new one.
-    console.error(`isoloir: identifier renewal not written to D1: ${(err as Error).name}`);
+    log.error('identifier_renewal_not_written', err);
     await guard.forgetRenewal('identifier', now, now);
     return { kind: 'failed' };
   }
@@ -234,6 +235,6 @@ export async function completeIdentifierRenewal(
 async function sendNotices(s: Pick<Services, 'delivery'>, messages: OutboundMessage[]): Promise<void> {
   const results = await Promise.allSettled(messages.map((m) => s.delivery.send(m)));
   for (const r of results) {
-    if (r.status === 'rejected') console.error(`isoloir: renewal notice not queued: ${(r.reason as Error).name}`);
+    if (r.status === 'rejected') log.error('identifier_renewal_notice_not_queued', r.reason);
   }
 }

@@ -11,6 +11,7 @@ import { recipientOf } from '../../platform/delivery/compose';
 import type { OutboundMessage } from '../../platform/delivery';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
+import { log } from '../../platform/log';
 import type { Services } from '../../platform/services';
 import { passwordSms, renewedNotice } from './messages';
 import { REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS } from './rules';
@@ -94,7 +95,7 @@ export async function requestPasswordRenewal(
   } catch (err) {
     // The renewal did not happen: forget it, or the voter's identifier renewal would be
     // refused for nothing.
-    console.error(`isoloir: password renewal not written to D1: ${(err as Error).name}`);
+    log.error('password_renewal_not_written', err);
     if (match) await guard.forgetRenewal('password', now, now);
     return { kind: 'failed' };
   }
@@ -113,7 +114,6 @@ export async function requestPasswordRenewal(
 async function send(s: Pick<Services, 'delivery'>, messages: OutboundMessage[]): Promise<void> {
   const results = await Promise.allSettled(messages.map((m) => s.delivery.send(m)));
   for (const r of results) {
-    if (r.status === 'rejected')
-      console.error(`isoloir: password renewal message not queued: ${(r.reason as Error).name}`);
+    if (r.status === 'rejected') log.error('password_renewal_message_not_queued', r.reason);
   }
 }
