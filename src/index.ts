@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { writeAuditBatch, type AuditRecord } from './platform/audit';
 import { database } from './platform/database';
 import { consumeDelivery, recordDeadLetters, relayPending, type QueuedDelivery } from './platform/delivery';
+import { log } from './platform/log';
 
 export { AccessState } from './platform/guard/access-state';
 
@@ -21,7 +22,7 @@ export default {
    */
   async scheduled(controller, env) {
     const handed = await relayPending(database(env.DB), env.DELIVERY, controller.scheduledTime);
-    if (handed > 0) console.warn(`isoloir: outbox relay handed ${handed} message(s) to the queue again`);
+    if (handed > 0) log.warn('outbox_relayed_again', undefined, { messages: handed });
   },
 
   async queue(batch, env) {
@@ -30,7 +31,7 @@ export default {
     for (const m of batch.messages) {
       const kind = (m.body as { kind?: unknown } | null)?.kind;
       if (kind !== 'delivery' && kind !== 'audit') {
-        console.error(`isoloir: dropping a message of unknown kind from ${batch.queue}`);
+        log.error('queue_message_unknown_kind', undefined, { queue: batch.queue });
         m.ack();
       }
     }
@@ -51,7 +52,8 @@ export default {
       } catch (err) {
         // After max_retries the runtime moves them to the audit DLQ, where operators find
         // them (a DLQ keeps messages for days); nothing is lost silently.
-        console.error(`isoloir: audit batch not written, will retry: ${(err as Error).message}`);
+        // The error's name only: D1's message carries the rows' parameters.
+        log.error('audit_batch_not_written', err, { events: audit.length, retry: '5s' });
         for (const m of audit) m.retry({ delaySeconds: 5 });
       }
     }

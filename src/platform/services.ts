@@ -17,6 +17,7 @@ import { currentElection } from './election';
 import { durableGuards, type Guards } from './guard/guards';
 import { kvLinks, type LinkStore } from './links';
 import type { PasswordHasher } from './passwords';
+import { log } from './log';
 import { hmacPseudonyms, type Pseudonyms } from './pseudonyms';
 import { SessionStore } from './sessions';
 import { voterStore, type VoterStore } from './voters';
@@ -96,9 +97,7 @@ export function buildServices(
     assistance: d1Assistance(db),
     origin: env.PUBLIC_ORIGIN,
     background(task) {
-      const logged = task.catch((err: unknown) =>
-        console.error(`isoloir: background work failed: ${err instanceof Error ? err.name : typeof err}`),
-      );
+      const logged = task.catch((err: unknown) => log.error('background_failed', err));
       if (ctx) ctx.waitUntil(logged);
     },
     devTools: env.DEV_TOOLS === '1' ? localDevTools(db, captcha) : null,

@@ -10,6 +10,7 @@ import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateInput, type GateRefusal } from '../../platform/form-gate';
 import { countAddress } from '../../platform/guard/address';
 import { LINK_TTL_MS, type LinkState } from '../../platform/guard/renewal';
+import { log } from '../../platform/log';
 import type { Services } from '../../platform/services';
 import { linkEmail, renewedNotices } from './messages';
 import { canonicalEmail, REQUEST_ALLOWANCE, REQUEST_SUBJECT, sameEmail } from './rules';
@@ -243,7 +244,7 @@ export async function completeIdentifierRenewal(
     // new identifier, which exists only here, must be shown. Otherwise it did not happen:
     // forget it in the object, or the voter would be kept from renewing the password for
     // nothing; the old identifier keeps working.
-    console.error(`isoloir: identifier renewal not confirmed by D1: ${(err as Error).name}`);
+    log.error('identifier_renewal_not_confirmed', err);
     if (!(await s.delivery.committed(outbox[0]!.id).catch(() => false))) {
       await guard.forgetRenewal('identifier', now, now);
       return { kind: 'failed' };

@@ -10,6 +10,7 @@ import { timingSafeEqual } from '../../platform/crypto';
 import { recipientOf, type Recipient } from '../../platform/delivery/compose';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
+import { log } from '../../platform/log';
 import type { Services } from '../../platform/services';
 import { passwordSms, renewedNotice } from './messages';
 import { REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS } from './rules';
@@ -117,7 +118,7 @@ export async function requestPasswordRenewal(
     // D1 may have committed a batch it reported as failed: then the renewal stands and its
     // SMS will go. Otherwise it did not happen: forget it, or the voter's identifier renewal
     // would be refused for nothing — the old password keeps working.
-    console.error(`isoloir: password renewal not confirmed by D1: ${(err as Error).name}`);
+    log.error('password_renewal_not_confirmed', err);
     if (!(await s.delivery.committed(outbox[0]!.id).catch(() => false))) {
       if (match) await guard.forgetRenewal('password', now, now);
       return { kind: 'failed' };

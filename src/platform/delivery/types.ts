@@ -36,8 +36,14 @@ export interface ProviderAnswer {
   ok: boolean;
   /** Whether trying again later may help (5xx, timeouts) — a 4xx will not. */
   retryable: boolean;
-  /** Short, secret-free summary of the provider's answer. */
+  /** Short, secret-free summary of the provider's answer, recorded in `delivery_outcomes`. */
   answer: string;
+  /**
+   * What a log line says of the answer: a code (`http_400_invalid_parameter`,
+   * `network_TypeError`, `E_SENDER_NOT_VERIFIED`), never the provider's own text, which may
+   * echo an address or a name (platform/log.ts).
+   */
+  code: string;
   /** When the provider said how long to wait (HTTP Retry-After), in seconds. */
   retryAfterSeconds?: number;
 }
