@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { writeAuditBatch, type AuditRecord } from './platform/audit';
 import { database } from './platform/database';
 import { consumeDelivery, recordDeadLetters, relayPending, type QueuedDelivery } from './platform/delivery';
+import { durableGuards } from './platform/guard/guards';
 import { log } from './platform/log';
 
 export { AccessState } from './platform/guard/access-state';
@@ -21,7 +22,10 @@ export default {
    * (the queue was down, the Worker stopped) are handed over again, until settled.
    */
   async scheduled(controller, env) {
-    const handed = await relayPending(database(env.DB), env.DELIVERY, controller.scheduledTime);
+    const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
+    const handed = await relayPending(database(env.DB), env.DELIVERY, controller.scheduledTime, (c) =>
+      guards.forVoter(c.numicHmac, 'relay').confirmRenewal(c.credential, c.at, controller.scheduledTime),
+    );
     if (handed > 0) log.warn('outbox_relayed_again', undefined, { messages: handed });
   },
 

@@ -133,6 +133,12 @@ export const outbox = sqliteTable(
     /** Last hand-over to the queue; the scheduled relay hands over again what stays undone. */
     relayedAt: integer('relayed_at'),
     doneAt: integer('done_at'),
+    /**
+     * The renewal this row announces, `{ numicHmac, credential, at }`, for the relay to
+     * confirm in the voter's AccessState object if the request could not (the Worker died
+     * after D1 took the change).
+     */
+    confirms: text('confirms'),
   },
   (t) => [index('outbox_pending_idx').on(t.doneAt, t.relayedAt)],
 );

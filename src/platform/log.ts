@@ -21,6 +21,7 @@ export type LogCode =
   | 'password_renewal_not_confirmed'
   | 'outbox_relayed_again'
   | 'background_failed'
+  | 'renewal_not_confirmed'
   | 'delivery_retry'
   | 'delivery_sent'
   | 'delivery_failed'

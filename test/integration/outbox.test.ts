@@ -5,6 +5,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../src/index';
 import { issueChallenge } from '../../src/platform/captcha/challenge';
+import { CONFIRM_WITHIN_MS } from '../../src/platform/guard/renewal';
 import { DAY, DEMO, harness, seedElection, seedVoter, text, type Harness } from '../helpers';
 import { capturedQueues, outbox } from '../renewal-helpers';
 
@@ -47,6 +48,54 @@ function committingButFailing(base: Cloudflare.Env = env): Cloudflare.Env {
     },
   };
   return { ...base, DB: new Proxy(base.DB, handler) };
+}
+
+/** A D1 whose every batch fails (nothing committed). */
+function d1Down(base: Cloudflare.Env = env): Cloudflare.Env {
+  const handler: ProxyHandler<D1Database> = {
+    get(t, p) {
+      if (p === 'batch') return async () => Promise.reject(new Error('D1_ERROR: unavailable'));
+      if (p === 'withSession') return (c?: string) => new Proxy(t.withSession(c) as unknown as D1Database, handler);
+      const v = Reflect.get(t, p) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  };
+  return { ...base, DB: new Proxy(base.DB, handler) };
+}
+
+/** Voters' objects whose `methods` fail (the object unreachable for those calls). */
+function objectFailing(methods: string[], base: Cloudflare.Env = env): Cloudflare.Env {
+  const ns = base.ACCESS_STATE;
+  const wrapped = {
+    idFromName: (n: string) => ns.idFromName(n),
+    get: (id: DurableObjectId) => {
+      const stub = ns.get(id);
+      return new Proxy(stub, {
+        get(t, p) {
+          if (methods.includes(String(p))) return async () => Promise.reject(new Error('object unreachable'));
+          // Called as a method: an RPC stub's methods have no usable bind or apply.
+          return (...args: unknown[]) =>
+            (t as unknown as Record<string, (...a: unknown[]) => unknown>)[String(p)]!(...args);
+        },
+      });
+    },
+  };
+  return { ...base, ACCESS_STATE: wrapped as unknown as Cloudflare.Env['ACCESS_STATE'] };
+}
+
+async function askLink(h: Harness, q: ReturnType<typeof capturedQueues>) {
+  const form = await (await h.get('/identifiant-perdu')).text();
+  await h.post('/identifiant-perdu', { numic: DEMO.numic, email: DEMO.email, ...(await h.code(form)) });
+  await q.flush();
+  const mail = (await outbox(h)).filter((m) => m.channel === 'email').at(-1)!;
+  return new URL(mail.text.split('\n').find((l) => l.includes('/r/'))!).pathname;
+}
+
+async function valider(h: Harness, path: string, password = DEMO.password) {
+  const page = await (await h.get(path)).text();
+  const ref = /name="ref" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const token = /name="token" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  return h.post('/r', { ref, token, password, ...(await code(h)) });
 }
 
 async function runRelay(bindings: Cloudflare.Env, at: number) {
@@ -177,5 +226,90 @@ describe('the transactional outbox', () => {
     errors.mockRestore();
     expect(answers[0]!.status).toBe(200);
     expect(answers[1]).toEqual(answers[0]);
+  });
+});
+
+describe('a fault at each step of a renewal, and what the voter can do after it', () => {
+  beforeEach(async () => {
+    START = Math.floor(Date.now() / 60_000) * 60_000;
+    await seedElection(START - 2 * DAY, START + 4 * DAY);
+    await seedVoter();
+  });
+  const quiet = () => vi.spyOn(console, 'error').mockImplementation(() => {});
+
+  it('password — the object down before deciding: 503, the old password works, the voter asks again later', async () => {
+    const h = harness(START, objectFailing(['completeDirectRenewal']));
+    const errors = quiet();
+    expect((await renewPassword(h)).status).toBe(503);
+    errors.mockRestore();
+    expect((await login(harness(START), DEMO.password)).status).toBe(303);
+    expect((await renewPassword(harness(START, capturedQueues().bindings))).status).toBe(200);
+  });
+
+  it('password — D1 down: 503, the old password works, no cooling-off (the identifier can be renewed)', async () => {
+    const q = capturedQueues();
+    const errors = quiet();
+    expect((await renewPassword(harness(START, d1Down(q.bindings)))).status).toBe(503);
+    errors.mockRestore();
+    const h = harness(START, q.bindings);
+    expect((await login(h, DEMO.password)).status).toBe(303);
+    expect((await valider(h, await askLink(h, q))).status).toBe(200);
+  });
+
+  it('password — the Worker gone between the object and D1: the old password works, and the tentative renewal lapses', async () => {
+    // D1 fails and the object cannot be told: as if the Worker had died in between.
+    const q = capturedQueues();
+    const errors = quiet();
+    const res = await renewPassword(harness(START, objectFailing(['forgetRenewal'], d1Down(q.bindings))));
+    errors.mockRestore();
+    expect(res.status).toBe(503);
+    expect((await login(harness(START), DEMO.password)).status).toBe(303);
+    // Within the tentative period the identifier is held back; after it, not.
+    const h = harness(START, q.bindings);
+    const link = await askLink(h, q);
+    h.now = START + CONFIRM_WITHIN_MS;
+    expect((await valider(h, link)).status).toBe(200);
+  });
+
+  it('password — D1 took it but the object cannot confirm: sent; the relay confirms, the rule holds', async () => {
+    const q = capturedQueues(objectFailing(['confirmRenewal']));
+    const errors = quiet();
+    const res = await renewPassword(harness(START, q.bindings));
+    errors.mockRestore();
+    expect(res.status).toBe(200);
+    await runRelay(capturedQueues().bindings, START + 40_000);
+    await q.flush();
+    const h = harness(START + 40_000, capturedQueues().bindings);
+    const sms = (await outbox(h)).find((m) => m.channel === 'sms')!;
+    expect((await login(h, passwordIn(sms))).status).toBe(303);
+    // Past the tentative period the cooling-off still holds: the identifier renewal is refused.
+    const q2 = capturedQueues();
+    const later = harness(START + CONFIRM_WITHIN_MS + 60_000, q2.bindings);
+    expect((await valider(later, await askLink(later, q2), passwordIn(sms))).status).toBe(409);
+  });
+
+  it('identifier — D1 down at Valider: 503, the old identifier works, and the same link works once D1 is back', async () => {
+    const q = capturedQueues();
+    const h = harness(START, q.bindings);
+    const link = await askLink(h, q);
+    const errors = quiet();
+    expect((await valider(harness(START, d1Down(q.bindings)), link)).status).toBe(503);
+    errors.mockRestore();
+    expect((await login(h, DEMO.password)).status).toBe(303);
+    expect((await valider(h, link)).status).toBe(200);
+  });
+
+  it('identifier — the Worker gone between the object and D1: the link is usable again once the renewal lapses', async () => {
+    const q = capturedQueues();
+    const h = harness(START, q.bindings);
+    const link = await askLink(h, q);
+    const errors = quiet();
+    expect((await valider(harness(START, objectFailing(['forgetRenewal'], d1Down(q.bindings))), link)).status).toBe(
+      503,
+    );
+    errors.mockRestore();
+    expect((await h.get(link)).status).toBe(410);
+    h.now = START + CONFIRM_WITHIN_MS;
+    expect((await valider(h, link)).status).toBe(200);
   });
 });

@@ -9,6 +9,7 @@ import { recipientOf, type Recipient } from '../../platform/delivery/compose';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateInput, type GateRefusal } from '../../platform/form-gate';
 import { countAddress } from '../../platform/guard/address';
+import { confirmOrLeaveToRelay } from '../../platform/guard/guards';
 import { LINK_TTL_MS, type LinkState } from '../../platform/guard/renewal';
 import { log } from '../../platform/log';
 import type { Services } from '../../platform/services';
@@ -229,7 +230,14 @@ export async function completeIdentifierRenewal(
   });
   const [identifierHmac, outbox] = await Promise.all([
     s.pseudonyms.identifier(identifier),
-    Promise.all(notices.map((m) => s.delivery.prepare(m, now))),
+    Promise.all(
+      notices.map((m, i) =>
+        s.delivery.prepare(m, now, {
+          // The first row carries the renewal, for the relay to confirm should this request not.
+          confirms: i === 0 ? { numicHmac: link.numicHmac, credential: 'identifier', at: now } : undefined,
+        }),
+      ),
+    ),
   ]);
   try {
     await s.voters.renewIdentifier({
@@ -252,6 +260,7 @@ export async function completeIdentifierRenewal(
   }
   // The voter logs in with the new identifier next, maybe through a lagging D1 replica.
   s.readYourWrites();
+  await confirmOrLeaveToRelay(guard, 'identifier', now);
   s.background(
     s.delivery.relay(
       outbox.map((r) => r.id),

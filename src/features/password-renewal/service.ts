@@ -11,6 +11,7 @@ import { recipientOf, type Recipient } from '../../platform/delivery/compose';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
 import { log } from '../../platform/log';
+import { confirmOrLeaveToRelay } from '../../platform/guard/guards';
 import type { Services } from '../../platform/services';
 import { passwordSms, renewedNotice } from './messages';
 import { REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS } from './rules';
@@ -103,7 +104,15 @@ export async function requestPasswordRenewal(
   ];
   const [passwordHash, outbox] = await Promise.all([
     s.hasher.hash(password),
-    Promise.all(messages.map((m) => s.delivery.prepare(m, now, { decoy: !match }))),
+    Promise.all(
+      messages.map((m, i) =>
+        s.delivery.prepare(m, now, {
+          decoy: !match,
+          // The first row carries the renewal, for the relay to confirm should this request not.
+          confirms: i === 0 ? { numicHmac, credential: 'password', at: now } : undefined,
+        }),
+      ),
+    ),
   ]);
   try {
     // The same batch on both paths; for nobody, the update matches no row.
@@ -120,10 +129,11 @@ export async function requestPasswordRenewal(
     // would be refused for nothing — the old password keeps working.
     log.error('password_renewal_not_confirmed', err);
     if (!(await s.delivery.committed(outbox[0]!.id).catch(() => false))) {
-      if (match) await guard.forgetRenewal('password', now, now);
+      await guard.forgetRenewal('password', now, now);
       return { kind: 'failed' };
     }
   }
+  await confirmOrLeaveToRelay(guard, 'password', now);
   s.background(
     s.delivery.relay(
       outbox.map((r) => r.id),

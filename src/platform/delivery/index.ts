@@ -5,13 +5,22 @@
  */
 import { auditInsert, type AuditRecord } from '../audit';
 import type { Database } from '../database';
-import { decoyRow, insertRows, isCommitted, outboxRow, relay, sealMessage, type OutboxRow } from './outbox';
+import {
+  decoyRow,
+  insertRows,
+  isCommitted,
+  outboxRow,
+  relay,
+  sealMessage,
+  type Confirmation,
+  type OutboxRow,
+} from './outbox';
 import type { OutboundMessage } from './types';
 
 export * from './types';
 export { consumeDelivery, recordDeadLetters } from './consumer';
 export { openSecret, sealSecret } from './seal';
-export { relayPending, type OutboxRow } from './outbox';
+export { relayPending, type Confirmation, type OutboxRow } from './outbox';
 export { backoffSeconds, MAX_ATTEMPTS, MAX_RETRIES } from './retry';
 export { providerFor } from './providers';
 
@@ -37,7 +46,11 @@ export interface Delivery {
    * `decoy`, a row that costs the same and is never sent (a request that matched nobody):
    * one call either way, so both paths do the same work.
    */
-  prepare(message: OutboundMessage, now: number, opts?: { decoy: boolean }): Promise<OutboxRow>;
+  prepare(
+    message: OutboundMessage,
+    now: number,
+    opts?: { decoy?: boolean; confirms?: Confirmation },
+  ): Promise<OutboxRow>;
   /** Writes outbox rows and an audit event in one D1 batch (a request with no other write). */
   commit(rows: readonly OutboxRow[], audit: AuditRecord): Promise<void>;
   /** Hands committed rows to the queue; what fails is handed over by the scheduled relay. */
@@ -60,7 +73,7 @@ export function queueDelivery(
       await queue.send(await sealMessage(message, sealingKey), { contentType: 'json' });
     },
     prepare: (message, now, opts) =>
-      opts?.decoy ? decoyRow(message, sealingKey, now) : outboxRow(message, sealingKey, now),
+      opts?.decoy ? decoyRow(message, sealingKey, now) : outboxRow(message, sealingKey, now, opts?.confirms),
     async commit(rows, audit) {
       const d = db();
       await d.batch([auditInsert(d, audit), ...insertRows(d, rows)]);

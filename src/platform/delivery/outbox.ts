@@ -7,9 +7,10 @@
  * sealed part (`settledStatement`). Delivery is at least once; the consumer's outcome table
  * makes it at most once per message id.
  */
-import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import { outbox } from '../../db/schema';
 import type { Database } from '../database';
+import { CONFIRM_WITHIN_MS, type Credential } from '../guard/renewal';
 import { sealSecret } from './seal';
 import { SECRET_PLACEHOLDER, type OutboundMessage } from './types';
 import type { QueuedDelivery } from './index';
@@ -42,10 +43,29 @@ export async function sealMessage(message: OutboundMessage, sealingKey: string):
   };
 }
 
+/** A renewal that the relay confirms in the voter's object, should the request not have. */
+export interface Confirmation {
+  numicHmac: string;
+  credential: Credential;
+  at: number;
+}
+
 /** A row for `message`, to write with the change it announces. */
-export async function outboxRow(message: OutboundMessage, sealingKey: string, now: number): Promise<OutboxRow> {
+export async function outboxRow(
+  message: OutboundMessage,
+  sealingKey: string,
+  now: number,
+  confirms?: Confirmation,
+): Promise<OutboxRow> {
   const body = await sealMessage(message, sealingKey);
-  return { id: body.id, body: JSON.stringify(body), createdAt: now, relayedAt: null, doneAt: null };
+  return {
+    id: body.id,
+    body: JSON.stringify(body),
+    createdAt: now,
+    relayedAt: null,
+    doneAt: null,
+    confirms: confirms ? JSON.stringify(confirms) : null,
+  };
 }
 
 /**
@@ -75,8 +95,23 @@ export async function relay(db: Database, queue: Queue, ids: readonly string[], 
   return handOver(db, queue, rows, now);
 }
 
-/** The scheduled relay: every row neither settled nor handed over recently. */
-export async function relayPending(db: Database, queue: Queue, now: number): Promise<number> {
+/**
+ * The scheduled relay. First the renewals of the last minutes are confirmed in their voters'
+ * objects (idempotent: most were confirmed by their request; this catches a Worker that died
+ * after D1 took the change), then every row neither settled nor handed over recently is.
+ */
+export async function relayPending(
+  db: Database,
+  queue: Queue,
+  now: number,
+  confirm: (c: Confirmation) => Promise<void>,
+): Promise<number> {
+  const recent = await db
+    .select({ confirms: outbox.confirms })
+    .from(outbox)
+    .where(and(isNotNull(outbox.confirms), gt(outbox.createdAt, now - CONFIRM_WITHIN_MS)))
+    .all();
+  await Promise.all(recent.map((r) => confirm(JSON.parse(r.confirms!) as Confirmation)));
   const rows = await db
     .select({ id: outbox.id, body: outbox.body })
     .from(outbox)

@@ -24,6 +24,7 @@ import {
   type Verdict,
 } from './throttle';
 import {
+  CONFIRM_WITHIN_MS,
   COOLING_OFF_MS,
   LINK_TTL_MS,
   MAX_WRONG_PASSWORDS,
@@ -150,7 +151,7 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
       failures: this.read<number[]>(key, now) ?? [],
       limits,
     }));
-    const renewed = [this.read<number>('renewed:identifier', now), this.read<number>('renewed:password', now)];
+    const renewed = [this.renewedAt('identifier', now), this.renewedAt('password', now)];
     const known = renewed.filter((t): t is number => t !== undefined);
     return {
       ...strictest(lists.map((l) => loginVerdict(l.failures, now, l.limits))),
@@ -182,7 +183,7 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
    */
   sessionCheck(sessionHash: string, createdAt: number, now: number): boolean {
     if (this.read<number>(`ended:${sessionHash}`, now) !== undefined) return false;
-    const renewed = [this.read<number>('renewed:identifier', now), this.read<number>('renewed:password', now)];
+    const renewed = [this.renewedAt('identifier', now), this.renewedAt('password', now)];
     return renewed.every((t) => t === undefined || t < createdAt);
   }
 
@@ -264,6 +265,8 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
 
   /** What a link's page should say. Reads only: opening a link changes nothing. */
   private stateOf(credential: Credential, tokenHash: string, now: number): LinkState {
+    // Consumed by a renewal not yet confirmed: used, unless that renewal lapses.
+    if (this.read<Tentative>(`tentative:${credential}`, now)?.tokenHash === tokenHash) return 'used';
     return linkState(
       tokenHash,
       this.read<PendingLink>(this.pendingKey(credential, tokenHash), now),
@@ -304,48 +307,84 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
     });
   }
 
+  // A renewal is recorded in two steps. The object decides first (exactly one completion of
+  // a link; an identifier and a password renewal racing cannot both win) and records the
+  // renewal as tentative: it holds the other credential back and ends sessions, but lasts
+  // CONFIRM_WITHIN_MS only. Once D1 has the change, the renewal is confirmed — by the request,
+  // or, if the Worker died in between, by the outbox relay (delivery/outbox.ts) — and the
+  // cooling-off runs its 24 hours. A change D1 never got lapses by itself: no cooling-off,
+  // and a link it consumed is pending again.
+
+  /** When `credential` was renewed, confirmed or tentatively, if within its memory. */
+  private renewedAt(credential: Credential, now: number): number | undefined {
+    return this.read<number>(`renewed:${credential}`, now) ?? this.read<Tentative>(`tentative:${credential}`, now)?.at;
+  }
+
   /**
-   * Consumes a pending link and records the renewal — or refuses. Check and mark happen in
-   * one transaction with no await in between: of any number of concurrent completions of
-   * one link exactly one gets "ok". Every other pending link of the credential is voided.
-   * Refused within the cooling-off period after the other credential was renewed.
+   * Consumes a pending link and records the renewal, tentatively — or refuses. Check and mark
+   * happen in one transaction with no await in between: of any number of concurrent
+   * completions of one link exactly one gets "ok". Refused within the cooling-off period
+   * after the other credential was renewed. The other links are voided at confirmation.
    */
   completeLinkRenewal(credential: Credential, tokenHash: string, now: number): 'ok' | CompletionRefusal {
     return this.atomically(now, () => {
       const state = this.stateOf(credential, tokenHash, now);
       if (state !== 'pending') return state;
-      if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
-      for (const h of this.pendingLinks(credential, now)) {
-        this.remove(this.pendingKey(credential, h));
-        if (h !== tokenHash) this.write(`token:${h}`, 'voided', now + TOKEN_MEMORY_MS);
-      }
-      this.remove(this.pendingKey(credential, tokenHash));
-      this.remove(`pending:${credential}`);
-      this.write(`token:${tokenHash}`, 'used', now + TOKEN_MEMORY_MS);
-      this.write(`renewed:${credential}`, now, now + COOLING_OFF_MS);
+      if (inCoolingOff(this.renewedAt(other(credential), now), now)) return 'cooling-off';
+      const tentative: Tentative = { at: now, tokenHash };
+      this.write(`tentative:${credential}`, tentative, now + CONFIRM_WITHIN_MS);
       return 'ok';
     });
   }
 
   /**
-   * Records a renewal that needs no link (the password, renewed from identifier + NUMIC) —
-   * or refuses it within the cooling-off period after the identifier was renewed.
+   * Records a renewal that needs no link (the password, renewed from identifier + NUMIC),
+   * tentatively — or refuses it within the cooling-off period after the identifier was renewed.
    */
   completeDirectRenewal(credential: Credential, now: number): 'ok' | 'cooling-off' {
     return this.atomically(now, () => {
-      if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
-      this.write(`renewed:${credential}`, now, now + COOLING_OFF_MS);
+      if (inCoolingOff(this.renewedAt(other(credential), now), now)) return 'cooling-off';
+      const tentative: Tentative = { at: now };
+      this.write(`tentative:${credential}`, tentative, now + CONFIRM_WITHIN_MS);
       return 'ok';
     });
   }
 
   /**
-   * Undoes the record of a renewal at `at` when its D1 write failed afterwards, so a failure
-   * of D1 does not leave the voter blocked by a renewal that never happened.
+   * D1 has the renewal made at `at`: the cooling-off runs from then, the link it used is used
+   * and every other pending link voided. Idempotent (the request and the relay may both call).
+   */
+  confirmRenewal(credential: Credential, at: number, now: number): void {
+    this.atomically(now, () => {
+      const tentative = this.read<Tentative>(`tentative:${credential}`, now);
+      if (!tentative || tentative.at !== at) return;
+      this.remove(`tentative:${credential}`);
+      this.write(`renewed:${credential}`, at, at + COOLING_OFF_MS);
+      if (tentative.tokenHash === undefined) return;
+      for (const h of this.pendingLinks(credential, now)) {
+        this.remove(this.pendingKey(credential, h));
+        if (h !== tentative.tokenHash) this.write(`token:${h}`, 'voided', now + TOKEN_MEMORY_MS);
+      }
+      this.remove(this.pendingKey(credential, tentative.tokenHash));
+      this.remove(`pending:${credential}`);
+      this.write(`token:${tentative.tokenHash}`, 'used', now + TOKEN_MEMORY_MS);
+    });
+  }
+
+  /**
+   * D1 did not take the renewal made at `at`: it never happened — no cooling-off, and the link
+   * it consumed is pending again (what lapsing would do, at once).
    */
   forgetRenewal(credential: Credential, at: number, now: number): void {
     this.atomically(now, () => {
-      if (this.read<number>(`renewed:${credential}`, now) === at) this.remove(`renewed:${credential}`);
+      if (this.read<Tentative>(`tentative:${credential}`, now)?.at === at) this.remove(`tentative:${credential}`);
     });
   }
+}
+
+/** A renewal decided by the object and not yet confirmed by D1. */
+interface Tentative {
+  at: number;
+  /** The link it consumed, for a renewal by link. */
+  tokenHash?: string;
 }
