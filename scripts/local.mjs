@@ -161,16 +161,27 @@ export function buildClient() {
   if (res.status !== 0) throw new Error('building the browser scripts failed');
 }
 
-/** Starts `wrangler dev` on 127.0.0.1:port; resolves once it answers. */
+/**
+ * Starts `wrangler dev` on 127.0.0.1:port; resolves once it answers. Loopback only, always:
+ * the address and the inspector's are given on the command line (which wins over any config),
+ * and `--config` names wrangler.toml so that no wrangler.json nor redirected config replaces
+ * it. A config asking for another address is refused all the same (see `loopbackRefusal`).
+ */
 export async function startDevServer({ port = 8787, persistTo, stdio = 'inherit' } = {}) {
+  const refusal = loopbackRefusal();
+  if (refusal) throw new Error(refusal);
   const persist = persistTo ? ['--persist-to', persistTo] : [];
   const child = spawn(
     'npx',
     [
       'wrangler',
       'dev',
+      '--config',
+      'wrangler.toml',
       '--ip',
-      '127.0.0.1',
+      LOOPBACK,
+      '--inspector-ip',
+      LOOPBACK,
       '--port',
       String(port),
       '--local',
@@ -193,6 +204,72 @@ export async function startDevServer({ port = 8787, persistTo, stdio = 'inherit'
   }
   stopDevServer(child);
   throw new Error(`wrangler dev did not answer on ${url}`);
+}
+
+// ---------------------------------------------------------------- loopback only
+
+/** The one address the local servers listen on. */
+export const LOOPBACK = '127.0.0.1';
+
+/** 127.0.0.0/8, ::1 (also bracketed or IPv4-mapped), `localhost`. */
+export function isLoopback(address) {
+  const a = String(address)
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  const v4 = /^(?:::ffff:)?127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+  return a === 'localhost' || a === '::1' || v4.test(a);
+}
+
+/** Every `ip` and `inspector_ip` a wrangler TOML config sets (`[dev]`, `dev = { … }`, `dev.ip`). */
+export function configAddresses(toml) {
+  const text = toml
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n');
+  const key = /(?:^|[\s{,.])["']?(ip|inspector_ip)["']?\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,}#]+))/gm;
+  return [...text.matchAll(key)].map((m) => ({ key: m[1], value: m[2] ?? m[3] ?? m[4] }));
+}
+
+/**
+ * What asks for an address: `--ip`, `--host`, `--inspector-ip` (also `--ip=…`) among the
+ * script's arguments, `IP`, `HOST`, `WRANGLER_IP` in its environment, `ip` or
+ * `inspector_ip` in wrangler.toml.
+ */
+export function requestedAddresses({ argv = [], env = {}, toml = '' } = {}) {
+  const found = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--(ip|host|inspector-ip)(?:=(.*))?$/.exec(argv[i]);
+    if (m) found.push({ source: `--${m[1]}`, value: m[2] ?? argv[++i] ?? '' });
+  }
+  for (const name of ['IP', 'HOST', 'WRANGLER_IP']) {
+    if (env[name] !== undefined && env[name] !== '')
+      found.push({ source: `${name}=… in the environment`, value: env[name] });
+  }
+  for (const { key, value } of configAddresses(toml)) found.push({ source: `${key} in wrangler.toml`, value });
+  return found;
+}
+
+/**
+ * Why the local server must not start, or null. Everything but loopback is refused: a Worker
+ * sees neither the address it listens on nor a client address it can trust locally (miniflare
+ * keeps a CF-Connecting-IP the client sent), and the development tools' Host check is a
+ * client's word — so with DEV_TOOLS=1 another interface would hand /_dev/outbox (every link
+ * and password sent) and the operator password of .dev.vars to the network.
+ */
+export function loopbackRefusal({ argv = [], env = {}, vars = {}, toml } = {}) {
+  const config = toml ?? readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
+  const other = requestedAddresses({ argv, env, toml: config }).filter((r) => !isLoopback(r.value));
+  if (other.length === 0) return null;
+  const asked = other.map((r) => `  ${r.source}: ${JSON.stringify(r.value)}`).join('\n');
+  return [
+    `Refusing to start: the local server listens on ${LOOPBACK} only, and was asked for another address:`,
+    asked,
+    vars.DEV_TOOLS === '1'
+      ? 'DEV_TOOLS=1 is in .dev.vars: on another interface anyone on the network could read /_dev/outbox (every renewal link and password sent) and /_dev/captcha, whatever Host header the portal checks, and the operator password of .dev.vars would be exposed with them.'
+      : 'The development contract (SPEC.md) serves the portal on loopback only.',
+    'Remove it (unset the variable, drop the argument or the wrangler.toml key). To try the portal from another device, deploy to staging; never serve .dev.vars on another interface by hand (wrangler dev --ip 0.0.0.0).',
+  ].join('\n');
 }
 
 export function stopDevServer(child) {

@@ -1,20 +1,30 @@
 /**
  * `npm start`: builds the browser scripts, applies the local D1 migrations, loads the demo
- * data (resetting the demo voters' credentials), then serves the portal on 127.0.0.1:8787.
+ * data (resetting the demo voters' credentials), then serves the portal on 127.0.0.1:8787 —
+ * on loopback only: asked for any other address (`--ip`, `HOST`, wrangler.toml's `[dev] ip`…)
+ * it refuses, before anything else, and exits with status 1 (scripts/local.mjs
+ * `loopbackRefusal`). `PORT` picks the port; `PERSIST_TO` another local state directory.
  */
 import {
   DEMO_VOTERS,
   buildClient,
   ensureDevVars,
+  loopbackRefusal,
   prepareLocalDatabase,
   startDevServer,
   stopDevServer,
 } from './local.mjs';
 
 const vars = ensureDevVars();
+const refusal = loopbackRefusal({ argv: process.argv.slice(2), env: process.env, vars });
+if (refusal) {
+  console.error(refusal);
+  process.exit(1);
+}
+const persistTo = process.env.PERSIST_TO || undefined;
 buildClient();
-prepareLocalDatabase(vars);
-const { child, url } = await startDevServer({ port: Number(process.env.PORT ?? 8787) });
+prepareLocalDatabase(vars, persistTo);
+const { child, url } = await startDevServer({ port: Number(process.env.PORT ?? 8787), persistTo });
 
 console.log(`\nIsoloir is serving the demo election "Elections législatives 2022" at ${url}\n`);
 console.log('Demo voters (NUMIC / e-mail / phone / identifier / password):');

@@ -19,6 +19,7 @@ import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
 import { handOverBookmark, readBookmark } from './platform/d1-bookmark';
 import { AppError, describeError, ERRORS } from './platform/errors';
+import { log } from './platform/log';
 import { pbkdf2Hasher } from './platform/passwords';
 import { securityHeaders } from './platform/security';
 import { buildServices, type AppDeps } from './platform/services';
@@ -56,12 +57,12 @@ export function createApp(deps: Partial<AppDeps> = {}) {
     const missing = REQUIRED_SECRETS.filter((name) => !c.env[name]);
     if (missing.length > 0) {
       // Names only, never values.
-      console.error(`isoloir: refusing to serve, missing secret(s): ${missing.join(', ')}`);
+      log.error('missing_secrets', undefined, { names: missing.join(',') });
       throw new AppError('misconfigured');
     }
     // D1 reads go to the nearest replica, from the voter's bookmark if any (platform/database.ts).
     const bookmark = readBookmark(c);
-    const services = buildServices(c.env, resolved, bookmark);
+    const services = buildServices(c.env, resolved, bookmark, executionContext(c));
     c.set('services', services);
     await next();
     handOverBookmark(c, bookmark, services.d1Bookmark());
@@ -91,16 +92,23 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.notFound((c) => errorPage(c, ERRORS.not_found.message, ERRORS.not_found.status));
   app.onError((err, c) => {
     const answer = describeError(err);
-    // The error's name and our own code, never a foreign message: a driver's message may
-    // carry a statement's parameters (a NUMIC, an address, a request's text).
-    if (err instanceof AppError) {
-      if (err.code !== 'not_found') console.error(`isoloir: ${err.code}: ${err.message}`);
-    } else if (answer.status >= 500) {
-      console.error(`isoloir: ${answer.code}: ${err.name}`);
+    // Our code and the error's name, never its message: a driver's message carries the
+    // statement's parameters (a NUMIC, an address, a letter to the assistance cell).
+    if (err instanceof AppError ? err.code !== 'not_found' : answer.status >= 500) {
+      log.error(answer.code, err, { reason: err instanceof AppError ? err.reason : undefined });
     }
     return errorPage(c, answer.message, answer.status);
   });
   return app;
+}
+
+/** The request's execution context; absent when the app is called without one (tests). */
+function executionContext(c: Context<AppEnv>): ExecutionContext | undefined {
+  try {
+    return c.executionCtx as ExecutionContext;
+  } catch {
+    return undefined;
+  }
 }
 
 function errorPage(c: Context<AppEnv>, key: MessageKey, status: ContentfulStatusCode) {

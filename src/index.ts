@@ -7,10 +7,21 @@ import { d1AuditTrail } from './platform/audit';
 import { consumeAudit, type QueuedAudit } from './platform/audit-consumer';
 import { durableHeadWitness, headRecipients, mailHeads } from './platform/audit-head';
 import { database } from './platform/database';
-import { consumeDelivery, queueDelivery, recordDeadLetters, type QueuedDelivery } from './platform/delivery';
+import {
+  consumeDelivery,
+  queueDelivery,
+  recordDeadLetters,
+  relayPending,
+  type QueuedDelivery,
+} from './platform/delivery';
+import { durableGuards } from './platform/guard/guards';
+import { log } from './platform/log';
 
 export { AccessState } from './platform/guard/access-state';
 export { AuditHead } from './platform/audit-head';
+
+/** The daily cron of wrangler.toml; every other run is the outbox relay's. */
+export const DAILY_HEADS_CRON = '0 5 * * *';
 
 const app = createApp();
 
@@ -25,7 +36,7 @@ export default {
     for (const m of batch.messages) {
       const kind = (m.body as { kind?: unknown } | null)?.kind;
       if (kind !== 'delivery' && kind !== 'audit') {
-        console.error(`isoloir: dropping a message of unknown kind from ${batch.queue}`);
+        log.error('queue_message_unknown_kind', undefined, { queue: batch.queue });
         m.ack();
       }
     }
@@ -43,13 +54,26 @@ export default {
     }
   },
 
-  // Daily (wrangler.toml [triggers]): each audit chain's head e-mailed to the operators.
-  async scheduled(controller, env, _ctx) {
-    await mailHeads(
-      durableHeadWitness(env.AUDIT_HEAD),
-      queueDelivery(env.DELIVERY, env.DELIVERY_KEY),
-      headRecipients(env.AUDIT_HEAD_RECIPIENTS),
-      controller.scheduledTime,
+  /**
+   * wrangler.toml [triggers]. Every minute: the outbox relay — renewals of the last minutes
+   * confirmed in their voters' objects, and the messages the request's own relay could not
+   * hand to the queue handed over again, until settled. Daily: each audit chain's head
+   * e-mailed to the operators.
+   */
+  async scheduled(controller, env) {
+    if (controller.cron === DAILY_HEADS_CRON) {
+      await mailHeads(
+        durableHeadWitness(env.AUDIT_HEAD),
+        queueDelivery(env.DELIVERY, env.DELIVERY_KEY),
+        headRecipients(env.AUDIT_HEAD_RECIPIENTS),
+        controller.scheduledTime,
+      );
+      return;
+    }
+    const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
+    const handed = await relayPending(database(env.DB), env.DELIVERY, controller.scheduledTime, (c) =>
+      guards.forVoter(c.numicHmac, 'relay').confirmRenewal(c.credential, c.at, controller.scheduledTime),
     );
+    if (handed > 0) log.warn('outbox_relayed_again', undefined, { messages: handed });
   },
 } satisfies ExportedHandler<Cloudflare.Env, QueuedMessage>;

@@ -2,7 +2,7 @@
  * Test harness: the whole app in workerd against the real bindings, with an injected clock
  * and a password hasher that counts PBKDF2 computations.
  */
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { createApp } from '../src/app';
 import { voters } from '../src/db/schema';
 import { hmacHex } from '../src/platform/crypto';
@@ -87,7 +87,14 @@ export function harness(start = T0, bindings: Cloudflare.Env = env, decorate?: (
   const h: Harness = {
     now: start,
     counts,
-    fetch: async (path, init) => app.request(`${ORIGIN}${path}`, init, bindings),
+    // With an execution context, and once the answer is back its waitUntil work too (the
+    // outbox relay), as the platform would finish it.
+    fetch: async (path, init) => {
+      const ctx = createExecutionContext();
+      const res = await app.request(`${ORIGIN}${path}`, init, bindings, ctx);
+      await waitOnExecutionContext(ctx);
+      return res;
+    },
     get: (path, headers = {}) => h.fetch(path, { headers }),
     post: (path, form, headers = {}) =>
       h.fetch(path, {

@@ -17,8 +17,11 @@ export const elections = sqliteTable('elections', {
 
 /**
  * The electoral roll. The identifier is kept only as an HMAC (secret key), the password
- * only as a salted PBKDF2-SHA256 hash. `sessionGeneration` ends every session at once when
- * bumped (renewals); the renewal timestamps feed the one-at-a-time rule.
+ * only as a salted PBKDF2-SHA256 hash. `sessionGeneration` is bumped by every renewal (a
+ * second fence behind the voter's AccessState object, which ends sessions at once). The
+ * renewal timestamps are the durable record of when each credential was last renewed, for
+ * the operators; the one-at-a-time rule itself is decided by the voter's object, which must
+ * be exact under concurrency where a D1 read could not be.
  */
 export const voters = sqliteTable(
   'voters',
@@ -126,4 +129,30 @@ export const assistanceRequests = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('assistance_reference_uq').on(t.reference), index('assistance_created_idx').on(t.createdAt)],
+);
+
+/**
+ * The transactional outbox: a message is written here in the same D1 batch as the change it
+ * announces (a new password and its SMS), so that once a page says "sent", the message exists
+ * durably even if the queue or the Worker fails right after. `body` is the queued form
+ * (the secret sealed), wiped as soon as the message has its final outcome; a row that stands
+ * for nobody (the decoy of a request that matched no voter) is written already done.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    body: text('body'),
+    createdAt: integer('created_at').notNull(),
+    /** Last hand-over to the queue; the scheduled relay hands over again what stays undone. */
+    relayedAt: integer('relayed_at'),
+    doneAt: integer('done_at'),
+    /**
+     * The renewal this row announces, `{ numicHmac, credential, at }`, for the relay to
+     * confirm in the voter's AccessState object if the request could not (the Worker died
+     * after D1 took the change).
+     */
+    confirms: text('confirms'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.doneAt, t.relayedAt)],
 );

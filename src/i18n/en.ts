@@ -88,7 +88,7 @@ export const en = {
   // shared by both renewals (SPEC.md's one-at-a-time rule)
   'renewal.bothRule': 'For security reasons, the identifier and the password cannot both be renewed at the same time.',
   'identifierRenewal.throttled':
-    'You have already made several renewal requests recently. No e-mail was sent for this request. You can make a new one in {wait}.',
+    'You have already made several renewal requests recently. No e-mail was sent for this request. The links already sent stay valid for an hour: look for the e-mail in your mailbox, including the spam folder. You can make a new request in {wait}.',
   'identifierRenewal.before': 'Identifier renewal is not open yet for this election.',
   'identifierRenewal.closed': 'Voting closed on {date}: the identifier can no longer be renewed.',
   'identifierRenewal.sentTitle': 'Your identifier renewal request',
@@ -111,7 +111,7 @@ export const en = {
     'This renewal link is not recognised. Check that you opened the whole link of the most recent e-mail.',
   'identifierRenewal.invalid.expired': 'This link has expired: it was valid for one hour only.',
   'identifierRenewal.invalid.voided':
-    'This link is no longer valid: a more recent link was sent to you, or the password was typed wrongly too many times.',
+    'This link is no longer valid: another link sent to you has already been used to renew the identifier, or the password was typed wrongly too many times.',
   'identifierRenewal.invalid.used':
     'This link has already been used: it is valid for one renewal of the identifier only.',
   'identifierRenewal.askAgain': 'Ask for a new link',

@@ -93,7 +93,7 @@ export const fr = {
   'renewal.bothRule':
     "Pour des raisons de sécurité, il n'est pas possible de renouveler à la fois son identifiant et son mot de passe.",
   'identifierRenewal.throttled':
-    'Vous avez déjà fait plusieurs demandes de renouvellement récemment. Aucun courriel n’a été envoyé pour cette demande. Vous pourrez en faire une nouvelle dans {wait}.',
+    'Vous avez déjà fait plusieurs demandes de renouvellement récemment. Aucun courriel n’a été envoyé pour cette demande. Les liens déjà envoyés restent valables une heure : cherchez le courriel dans votre messagerie, y compris dans les courriers indésirables. Vous pourrez faire une nouvelle demande dans {wait}.',
   'identifierRenewal.before': 'Le renouvellement de l’identifiant n’est pas encore ouvert pour cette élection.',
   'identifierRenewal.closed':
     'Le vote est clos depuis le {date} : le renouvellement de l’identifiant n’est plus possible.',
@@ -118,7 +118,7 @@ export const fr = {
     'Ce lien de renouvellement n’est pas reconnu. Vérifiez que vous avez ouvert le lien complet du courriel le plus récent.',
   'identifierRenewal.invalid.expired': 'Ce lien a expiré : il n’était valable qu’une heure.',
   'identifierRenewal.invalid.voided':
-    'Ce lien n’est plus valable : un lien plus récent vous a été envoyé, ou le mot de passe a été saisi de façon incorrecte trop de fois.',
+    'Ce lien n’est plus valable : un autre lien envoyé a déjà servi à renouveler l’identifiant, ou le mot de passe a été saisi de façon incorrecte trop de fois.',
   'identifierRenewal.invalid.used':
     'Ce lien a déjà été utilisé : il n’est valable que pour un seul renouvellement de l’identifiant.',
   'identifierRenewal.askAgain': 'Demander un nouveau lien',

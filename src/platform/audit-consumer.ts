@@ -6,6 +6,7 @@
  * retention. Neither drops an event it cannot write as it is (a malformed body): it records
  * that, with what the body held, in its place.
  */
+import { log } from './log';
 import { CHAINS } from './audit-chain';
 import type { AuditRecord, AuditTrail } from './audit';
 import { writeAuditBatch } from './audit';
@@ -68,12 +69,12 @@ export async function consumeAudit(
   try {
     await writeAuditBatch(trail, records, deadLetters ? CHAINS.deadLetter : CHAINS.queue);
     for (const m of messages) m.ack();
-    if (deadLetters) console.warn(`isoloir: ${messages.length} dead-lettered audit event(s) written late`);
+    if (deadLetters) log.warn('audit_dead_letters_written', undefined, { events: messages.length });
   } catch (err) {
-    const reason = (err as Error).message;
     if (!deadLetters) {
       // After max_retries the runtime moves them to the audit DLQ, whose consumer keeps trying.
-      console.error(`isoloir: audit batch not written, will retry: ${reason}`);
+      // The error's name only: D1's message carries the rows' parameters.
+      log.error('audit_batch_not_written', err, { events: messages.length, retry: '5s' });
       for (const m of messages) m.retry({ delaySeconds: 5 });
       return;
     }
@@ -81,10 +82,16 @@ export async function consumeAudit(
       if (m.attempts > AUDIT_DLQ_MAX_RETRIES) {
         // The last try: the queue drops it after this. Its only copy left is this log line
         // (Workers Logs; an event holds no secret), from which an operator can write it back.
-        console.error(`isoloir: dead-lettered audit event given up, not in D1: ${JSON.stringify(records[i])}`);
+        const r = records[i]!;
+        log.error('audit_dead_letter_given_up', undefined, {
+          event: r.event,
+          outcome: r.outcome,
+          at: r.at,
+          numicHmac: r.numicHmac ?? undefined,
+        });
       }
       m.retry({ delaySeconds: Math.min(MAX_DELAY_S, 30 * 2 ** (m.attempts - 1)) });
     }
-    console.error(`isoloir: dead-lettered audit batch not written, will retry: ${reason}`);
+    log.error('audit_dead_letters_not_written', err, { events: messages.length });
   }
 }

@@ -9,6 +9,7 @@
  * it may lag (the writer died between the two): `verify` reports the events past the last
  * head as unwitnessed, the next write on the chain moves the head past them.
  */
+import { log } from './log';
 import { DurableObject } from 'cloudflare:workers';
 import type { ChainHead } from './audit-chain';
 import type { Delivery, OutboundMessage } from './delivery';
@@ -120,11 +121,11 @@ export async function mailHeads(
   now: number,
 ): Promise<number> {
   if (recipients.length === 0) {
-    console.error('isoloir: AUDIT_HEAD_RECIPIENTS is empty, the audit heads were e-mailed to nobody');
+    log.error('audit_heads_no_recipient');
     return 0;
   }
   const heads = await witness.heads();
   await Promise.all(recipients.map((to) => delivery.send(headReport(heads, to, now))));
-  console.log(`isoloir: audit heads of ${heads.length} chain(s) e-mailed to ${recipients.length} operator(s)`);
+  log.info('audit_heads_mailed', { chains: heads.length, operators: recipients.length });
   return recipients.length;
 }

@@ -16,6 +16,7 @@ import { auditEvents, type AuditEvent } from '../db/schema';
 import { linkRecords, type ChainedRecord, type ChainHead } from './audit-chain';
 import type { HeadWitness } from './audit-head';
 import type { Database } from './database';
+import { log } from './log';
 
 export type AuditRecord = Required<Pick<AuditEvent, 'event' | 'at' | 'outcome'>> &
   Pick<AuditEvent, 'numicHmac' | 'detail'>;
@@ -88,7 +89,7 @@ export function d1AuditTrail({ write, head, witness, pause = jitteredPause }: Tr
         // The events are written: a head that could not be told lags behind until the next
         // write on the chain, which `verify` reports (events past the head), nothing more.
         await witness.advance(reached).catch((e: unknown) => {
-          console.error(`isoloir: audit head of ${chain} not advanced to ${last.seq}: ${(e as Error).name}`);
+          log.error('audit_head_not_advanced', e, { chain, seq: last.seq });
         });
         return reached;
       }

@@ -20,7 +20,7 @@ export async function currentElection(db: () => Database, electionId: string, no
     .from(elections)
     .where(eq(elections.id, Number(electionId)))
     .get();
-  if (!election) throw new AppError('misconfigured', `election ${electionId} is not loaded`);
+  if (!election) throw new AppError('misconfigured', 'election_not_loaded');
   cached = { key: electionId, election, until: now + CACHE_MS };
   return election;
 }

@@ -26,13 +26,19 @@ export const ERRORS: Record<ErrorCode, { status: ContentfulStatusCode; message: 
   internal: { status: 500, message: 'error.internal' },
 };
 
+/**
+ * Why, when the code alone does not say it. One of ours, never text from elsewhere: the log
+ * line of a failed request carries it (platform/log.ts).
+ */
+export type ErrorReason = 'election_not_loaded';
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
-    message?: string,
+    readonly reason?: ErrorReason,
     options?: ErrorOptions,
   ) {
-    super(message ?? code, options);
+    super(reason ?? code, options);
     this.name = 'AppError';
   }
 }

@@ -18,6 +18,7 @@ import { currentElection } from './election';
 import { durableGuards, type Guards } from './guard/guards';
 import { kvLinks, type LinkStore } from './links';
 import type { PasswordHasher } from './passwords';
+import { log } from './log';
 import { hmacPseudonyms, type Pseudonyms } from './pseudonyms';
 import { SessionStore } from './sessions';
 import { voterStore, type VoterStore } from './voters';
@@ -50,6 +51,11 @@ export interface Services {
   assistance: AssistanceStore;
   /** The public origin of e-mailed addresses (links, the help page). */
   origin: string;
+  /**
+   * Work that goes on after the answer (relaying the outbox), through the request's
+   * `waitUntil`; a failure is logged by name, and the scheduled relay makes up for it.
+   */
+  background(task: Promise<unknown>): void;
   /** Only with DEV_TOOLS = "1" (.dev.vars); null everywhere else. */
   devTools: DevTools | null;
   /**
@@ -64,7 +70,12 @@ export interface Services {
 }
 
 /** `bookmark`: the voter's D1 bookmark cookie, if any (see platform/database.ts). */
-export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: string): Services {
+export function buildServices(
+  env: Cloudflare.Env,
+  deps: AppDeps,
+  bookmark?: string,
+  ctx?: Pick<ExecutionContext, 'waitUntil'>,
+): Services {
   // The D1 session is opened on first use: most GET screens never reach D1 (the election is
   // cached per isolate), and building the capabilities costs no round trip.
   const d1 = requestDatabase(env.DB, bookmark);
@@ -81,13 +92,17 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: str
     guards,
     links: kvLinks(env.TOKENS, env.NUMIC_HMAC_KEY, env.PUBLIC_ORIGIN),
     captcha,
-    delivery: queueDelivery(env.DELIVERY, env.DELIVERY_KEY),
+    delivery: queueDelivery(env.DELIVERY, env.DELIVERY_KEY, db, primary, trail),
     audit: queuedAudit(env.AUDIT),
     election: { current: () => currentElection(db, env.ELECTION_ID, deps.clock()) },
     sessions: new SessionStore(env.TOKENS),
     pseudonyms: hmacPseudonyms(env.NUMIC_HMAC_KEY, env.IDENTIFIER_HMAC_KEY),
     assistance: d1Assistance(db),
     origin: env.PUBLIC_ORIGIN,
+    background(task) {
+      const logged = task.catch((err: unknown) => log.error('background_failed', err));
+      if (ctx) ctx.waitUntil(logged);
+    },
     devTools: env.DEV_TOOLS === '1' ? localDevTools(db, captcha, auditHeads) : null,
     readYourWrites: () => d1.keep(),
     d1Bookmark: () => d1.kept(),

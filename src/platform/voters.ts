@@ -11,6 +11,7 @@ import { voters, type Voter } from '../db/schema';
 import type { AuditRecord, AuditTrail } from './audit';
 import { CHAINS } from './audit-chain';
 import type { Database } from './database';
+import { insertRows, type OutboxRow } from './delivery/outbox';
 
 export interface VoterReads {
   byIdentifierHmac(hmac: string): Promise<Voter | undefined>;
@@ -23,6 +24,8 @@ export interface RenewalWrite {
   voterId: number | null;
   now: number;
   audit: AuditRecord;
+  /** The messages announcing the renewal, written in the same batch (delivery/outbox.ts). */
+  outbox: readonly OutboxRow[];
 }
 
 export interface VoterStore extends VoterReads {
@@ -52,20 +55,19 @@ const NOBODY = 0;
  * `trail` writes the renewal's batch on `db` (its bookmark then covers the write).
  */
 export function voterStore(db: () => Database, primary: () => Database, trail: AuditTrail): VoterStore {
-  const renew = async (voterId: number | null, now: number, set: Partial<Voter>, audit: AuditRecord) => {
+  const renew = async ({ now, voterId, audit, outbox }: RenewalWrite, set: Partial<Voter>) => {
     await trail.append(CHAINS.renewal(audit.numicHmac), [audit], (d) => [
       d
         .update(voters)
         .set({ ...set, sessionGeneration: sql`${voters.sessionGeneration} + 1`, updatedAt: now })
         .where(eq(voters.id, voterId ?? NOBODY)),
+      ...insertRows(d, outbox),
     ]);
   };
   return {
     ...reads(db),
     primary: () => reads(primary),
-    renewIdentifier: ({ voterId, now, identifierHmac, audit }) =>
-      renew(voterId, now, { identifierHmac, identifierRenewedAt: now }, audit),
-    renewPassword: ({ voterId, now, passwordHash, audit }) =>
-      renew(voterId, now, { passwordHash, passwordRenewedAt: now }, audit),
+    renewIdentifier: (write) => renew(write, { identifierHmac: write.identifierHmac, identifierRenewedAt: write.now }),
+    renewPassword: (write) => renew(write, { passwordHash: write.passwordHash, passwordRenewedAt: write.now }),
   };
 }

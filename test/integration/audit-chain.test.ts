@@ -72,6 +72,7 @@ describe('audit chain writers', () => {
           now: T0,
           passwordHash: `hash-${i}`,
           audit: { event: 'password-renewal', numicHmac: hmacs[i], at: T0, outcome: 'success' },
+          outbox: [],
         }),
       ),
     );
@@ -133,7 +134,7 @@ describe('audit chain writers', () => {
     };
     await trail().trail.append('queue', [login(1)]);
     await trail({ witness: down }).trail.append('queue', [login(2)]);
-    expect(error).toHaveBeenCalledWith(expect.stringMatching(/audit head of queue not advanced to 2/));
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/audit_head_not_advanced: Error chain=queue seq=2/));
     expect(await intact()).toEqual({ ok: true, chains: 1, events: 2, unchained: 0, unwitnessed: 1 });
     // The next write moves the head past both.
     await trail().trail.append('queue', [login(3)]);

@@ -112,11 +112,12 @@ describe('the audit dead-letter queue', () => {
     expect(first.delays).toEqual([30]);
     expect((await consume('isoloir-audit-dlq', [event(1)], 8, downD1)).delays).toEqual([3840]);
     expect((await consume('isoloir-audit-dlq', [event(1)], 20, downD1)).delays).toEqual([43_200]);
-    expect(error).not.toHaveBeenCalledWith(expect.stringMatching(/given up/));
+    expect(error).not.toHaveBeenCalledWith(expect.stringMatching(/given_up/));
     await consume('isoloir-audit-dlq', [event(7)], AUDIT_DLQ_MAX_RETRIES + 1, downD1);
-    const line = error.mock.calls.map(([l]) => String(l)).find((l) => l.includes('given up'));
-    expect(line).toMatch(/^isoloir: dead-lettered audit event given up, not in D1: \{/);
-    expect(JSON.parse(line!.slice(line!.indexOf('{')))).toEqual({ ...event(7).record, detail: null });
+    const line = error.mock.calls.map(([l]) => String(l)).find((l) => l.includes('given_up'));
+    // The event's own fields (no secret, the NUMIC only as its HMAC), for an operator to write back.
+    const r = event(7).record;
+    expect(line).toContain(`isoloir: audit_dead_letter_given_up event=${r.event} outcome=${r.outcome} at=${r.at}`);
     error.mockRestore();
   });
 });

@@ -218,7 +218,7 @@ describe('Cloudflare Email Service (send_email binding)', () => {
       fromEmail: 'ne-pas-repondre@vote.isoloir.example',
       fromName: 'Isoloir',
     }).deliver(message);
-    expect(answer).toEqual({ ok: true, retryable: false, answer: 'accepted messageId=cf-123' });
+    expect(answer).toEqual({ ok: true, retryable: false, answer: 'accepted messageId=cf-123', code: 'accepted' });
     expect(sent).toEqual([
       {
         from: { name: 'Isoloir', email: 'ne-pas-repondre@vote.isoloir.example' },

@@ -5,14 +5,16 @@
  * (which link is pending, used, voided; the one-at-a-time rule); D1 holds the result.
  */
 import { formatIdentifier, generateIdentifier, normalizeNumic } from '../../platform/credentials';
-import { recipientOf } from '../../platform/delivery/compose';
-import type { OutboundMessage } from '../../platform/delivery';
+import { recipientOf, type Recipient } from '../../platform/delivery/compose';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateInput, type GateRefusal } from '../../platform/form-gate';
+import { countAddress } from '../../platform/guard/address';
+import { confirmOrLeaveToRelay } from '../../platform/guard/guards';
 import { LINK_TTL_MS, type LinkState } from '../../platform/guard/renewal';
+import { log } from '../../platform/log';
 import type { Services } from '../../platform/services';
 import { linkEmail, renewedNotices } from './messages';
-import { canonicalEmail, REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS, sameEmail } from './rules';
+import { canonicalEmail, REQUEST_ALLOWANCE, REQUEST_SUBJECT, sameEmail } from './rules';
 
 type Refused = { kind: 'window'; state: Exclude<WindowState, 'open'> } | GateRefusal;
 
@@ -42,20 +44,32 @@ async function gate(
 
 type RequestServices = Pick<
   Services,
-  'clock' | 'election' | 'captcha' | 'guards' | 'voters' | 'pseudonyms' | 'links' | 'delivery' | 'audit' | 'origin'
+  | 'clock'
+  | 'election'
+  | 'captcha'
+  | 'guards'
+  | 'voters'
+  | 'pseudonyms'
+  | 'links'
+  | 'delivery'
+  | 'audit'
+  | 'origin'
+  | 'background'
 >;
 
 /**
- * Écran 2 → Écran 3. When NUMIC and address match a voter: a new link (the older one is
- * voided), its record in KV and in the voter's object, the e-mail handed to delivery.
+ * Écran 2 → Écran 3. When NUMIC and address match a voter: a new link (the ones already
+ * mailed stay valid), its record in KV and in the voter's object, the e-mail handed to
+ * delivery.
  *
  * Same answer and the same work whether or not a voter matched: the same D1 read, the same
- * HMACs and SHA-256, one throttle hit, one KV write, one Durable Object write — a request that
- * matches nobody writes its decoy link into the shard object of its (NUMIC, address) pair,
- * where nothing ever reads it — and one queue round, in which the matching request's e-mail
- * goes alongside its audit event. Throttling is keyed the same way (the voter's object for a
- * match, the pair's shard otherwise), so it reveals nothing, and whoever knows only a voter's
- * NUMIC cannot use up that voter's allowance.
+ * HMACs and SHA-256, the same allowance hits, one KV write, one Durable Object write — a
+ * request that matches nobody writes its decoy link into the shard object of its (NUMIC,
+ * address) pair, where nothing ever reads it — and one queue round, in which the matching
+ * request's e-mail goes alongside its audit event. The allowance is kept on what was typed
+ * and the network it came from, in a shard on both paths: it reveals nothing, whoever knows
+ * only a voter's NUMIC cannot use it up, and a network that asked nothing this hour — the
+ * voter's own — always gets its link.
  */
 export async function requestIdentifierRenewal(
   s: RequestServices,
@@ -66,15 +80,16 @@ export async function requestIdentifierRenewal(
   if (refused) return refused;
 
   const numic = normalizeNumic(req.numic) ?? req.numic;
-  const [voter, numicHmac, shard] = await Promise.all([
+  const pair = `${numic}\n${canonicalEmail(req.email)}`;
+  const [voter, numicHmac, decoy, verdict] = await Promise.all([
     s.voters.byNumic(numic),
     s.pseudonyms.numic(numic),
-    s.guards.forUnknown('identifier-request', `${numic}\n${canonicalEmail(req.email)}`),
+    s.guards.forUnknown('identifier-request', pair),
+    countAddress(s.guards, REQUEST_ALLOWANCE, req.clientAddress, now, pair),
   ]);
   const match = voter && sameEmail(req.email, voter.email) ? voter : null;
-  const guard = match ? s.guards.forVoter(numicHmac, REQUEST_SUBJECT) : shard;
+  const guard = match ? s.guards.forVoter(numicHmac, REQUEST_SUBJECT) : decoy;
 
-  const verdict = await guard.hit(REQUEST_LIMIT, REQUEST_WINDOW_MS, now);
   if (!verdict.ok) {
     await s.audit.record({ event: 'identifier-renewal-request', numicHmac, at: now, outcome: 'throttled' });
     return { kind: 'throttled', retryAfterMs: verdict.retryAfterMs };
@@ -86,24 +101,24 @@ export async function requestIdentifierRenewal(
     s.links.put(link.tokenHash, { numicHmac, purpose: 'identifier', expiresAt }, now),
     guard.startRenewal('identifier', link.tokenHash, expiresAt, now, match?.id),
   ]);
+  // The e-mail goes into the outbox with the request's audit event, in one D1 batch: the
+  // same write on both paths (for nobody, a decoy row of the same cost, already settled), so
+  // a failing queue or D1 answers the same whether or not the voter matched.
   const election = await s.election.current();
-  await Promise.all([
-    match &&
-      s.delivery.send(
-        linkEmail(recipientOf(match, numicHmac), {
-          election: election.title,
-          link: s.links.url(link),
-          origin: s.origin,
-          expiresAt,
-        }),
-      ),
-    s.audit.record({
-      event: 'identifier-renewal-request',
-      numicHmac,
-      at: now,
-      outcome: match ? 'link-sent' : 'no-match',
-    }),
-  ]);
+  const email = linkEmail(match ? recipientOf(match, numicHmac) : nobody(numicHmac), {
+    election: election.title,
+    link: s.links.url(link),
+    origin: s.origin,
+    expiresAt,
+  });
+  const row = await s.delivery.prepare(email, now, { decoy: !match });
+  await s.delivery.commit([row], {
+    event: 'identifier-renewal-request',
+    numicHmac,
+    at: now,
+    outcome: match ? 'link-sent' : 'no-match',
+  });
+  s.background(s.delivery.relay([row.id], now));
   return { kind: 'sent' };
 }
 
@@ -173,6 +188,7 @@ export async function completeIdentifierRenewal(
     | 'delivery'
     | 'origin'
     | 'readYourWrites'
+    | 'background'
   >,
   req: GateInput & { ref: string; token: string; password: string },
 ): Promise<CompletionOutcome> {
@@ -204,36 +220,57 @@ export async function completeIdentifierRenewal(
     return verdict === 'cooling-off' ? { kind: 'cooling-off' } : { kind: 'invalid', state: verdict };
   }
 
+  // The notices go into the outbox in the same batch as the new identifier.
   const identifier = generateIdentifier();
+  const election = await s.election.current();
+  const notices = renewedNotices(recipientOf(voter, link.numicHmac), {
+    election: election.title,
+    at: now,
+    origin: s.origin,
+  });
+  const [identifierHmac, outbox] = await Promise.all([
+    s.pseudonyms.identifier(identifier),
+    Promise.all(
+      notices.map((m, i) =>
+        s.delivery.prepare(m, now, {
+          // The first row carries the renewal, for the relay to confirm should this request not.
+          confirms: i === 0 ? { numicHmac: link.numicHmac, credential: 'identifier', at: now } : undefined,
+        }),
+      ),
+    ),
+  ]);
   try {
     await s.voters.renewIdentifier({
       voterId: voter.id,
       now,
-      identifierHmac: await s.pseudonyms.identifier(identifier),
+      identifierHmac,
       audit: { event: 'identifier-renewal', numicHmac: link.numicHmac, at: now, outcome: 'success' },
+      outbox,
     });
-    // The voter logs in with the new identifier next, maybe through a lagging D1 replica.
-    s.readYourWrites();
   } catch (err) {
-    // The renewal did not happen: forget it in the object, or the voter would be kept from
-    // renewing the password for nothing. The link stays used; the voter asks for a new one.
-    console.error(`isoloir: identifier renewal not written to D1: ${(err as Error).name}`);
-    await guard.forgetRenewal('identifier', now, now);
-    return { kind: 'failed' };
+    // D1 may have committed a batch it reported as failed: then the renewal stands, and the
+    // new identifier, which exists only here, must be shown. Otherwise it did not happen:
+    // forget it in the object, or the voter would be kept from renewing the password for
+    // nothing; the old identifier keeps working.
+    log.error('identifier_renewal_not_confirmed', err);
+    if (!(await s.delivery.committed(outbox[0]!.id).catch(() => false))) {
+      await guard.forgetRenewal('identifier', now, now);
+      return { kind: 'failed' };
+    }
   }
-
-  const election = await s.election.current();
-  await sendNotices(
-    s,
-    renewedNotices(recipientOf(voter, link.numicHmac), { election: election.title, at: now, origin: s.origin }),
+  // The voter logs in with the new identifier next, maybe through a lagging D1 replica.
+  s.readYourWrites();
+  await confirmOrLeaveToRelay(guard, 'identifier', now);
+  s.background(
+    s.delivery.relay(
+      outbox.map((r) => r.id),
+      now,
+    ),
   );
   return { kind: 'renewed', identifier: formatIdentifier(identifier) };
 }
 
-/** Notices after the fact: the renewal stands even if one of them cannot be queued. */
-async function sendNotices(s: Pick<Services, 'delivery'>, messages: OutboundMessage[]): Promise<void> {
-  const results = await Promise.allSettled(messages.map((m) => s.delivery.send(m)));
-  for (const r of results) {
-    if (r.status === 'rejected') console.error(`isoloir: renewal notice not queued: ${(r.reason as Error).name}`);
-  }
+/** The recipient of a decoy: nobody (its row is written settled, never sent). */
+function nobody(numicHmac: string): Recipient {
+  return { email: '', phone: '', locale: 'fr', numicHmac };
 }

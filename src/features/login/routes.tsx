@@ -12,7 +12,7 @@ import { validForm } from '../../platform/validation';
 import type { FieldErrors } from '../../platform/validation';
 import { refusalView } from '../../views/refusal';
 import { loginSchema } from './schemas';
-import { attemptLogin } from './service';
+import { attemptLogin, endSession, openSession } from './service';
 import { LoginPage } from './views/login';
 import { SpacePage } from './views/space';
 
@@ -83,21 +83,18 @@ loginRoutes.post(
 
 loginRoutes.get('/espace', async (c) => {
   const { services: s, t, locale } = c.var;
-  const now = s.clock();
-  const session = await s.sessions.get(getCookie(c, SESSION_COOKIE), now);
-  const election = await s.election.current();
-  const voter = session ? await s.voters.byId(session.voterId) : undefined;
-  // A renewal bumps the voter's generation: older sessions end here; so do all at closing.
-  if (!session || !voter || voter.sessionGeneration !== session.generation || windowState(election, now) !== 'open') {
+  // A renewal or a logout ends a session at once; closing ends them all.
+  const open = await openSession(s, getCookie(c, SESSION_COOKIE));
+  if (!open) {
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
     return renderLogin(c, { notice: t('space.expired'), status: 401 });
   }
   c.header('Cache-Control', 'no-store');
-  return c.html(<SpacePage t={t} locale={locale} election={election} now={now} />);
+  return c.html(<SpacePage t={t} locale={locale} election={open.election} now={s.clock()} />);
 });
 
 loginRoutes.post('/deconnexion', async (c) => {
-  await c.var.services.sessions.delete(getCookie(c, SESSION_COOKIE));
+  await endSession(c.var.services, getCookie(c, SESSION_COOKIE));
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
   return renderLogin(c, { notice: c.var.t('space.loggedOut') });
 });

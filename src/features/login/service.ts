@@ -8,6 +8,7 @@ import { normalizeIdentifier } from '../../platform/credentials';
 import { windowState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
 import { networkOf } from '../../platform/guard/network';
+import type { Election, Voter } from '../../db/schema';
 import { SESSION_TTL_MS } from '../../platform/sessions';
 import type { Services } from '../../platform/services';
 
@@ -79,6 +80,45 @@ export async function attemptLogin(
   if (!success || !voter) return { kind: 'failed' };
 
   const expiresAt = Math.min(now + SESSION_TTL_MS, election.closesAt);
-  const sessionId = await s.sessions.create(voter.id, voter.sessionGeneration, now, expiresAt);
+  const sessionId = await s.sessions.create(
+    { id: voter.id, numicHmac: numicHmac!, generation: voter.sessionGeneration },
+    now,
+    expiresAt,
+  );
   return { kind: 'ok', sessionId, expiresAt };
+}
+
+/**
+ * The voter of a session cookie, if the session still stands: KV has it, unexpired, the vote
+ * is open, and the voter's object — which knows of every renewal and logout at once, where KV
+ * and a D1 replica may lag — says it has not ended. The D1 generation is checked too.
+ */
+export async function openSession(
+  s: Pick<Services, 'clock' | 'election' | 'sessions' | 'guards' | 'voters'>,
+  cookie: string | undefined,
+): Promise<{ voter: Voter; election: Election } | null> {
+  const now = s.clock();
+  const [session, election] = await Promise.all([s.sessions.get(cookie, now), s.election.current()]);
+  if (!session || windowState(election, now) !== 'open') return null;
+  const [standing, voter] = await Promise.all([
+    s.guards.forVoter(session.numicHmac, ACCOUNT).sessionCheck(session.hash, session.createdAt, now),
+    s.voters.byId(session.voterId),
+  ]);
+  if (!standing || !voter || voter.sessionGeneration !== session.generation) return null;
+  return { voter, election };
+}
+
+/** Logout: the session ends in the voter's object at once (KV's delete is eventual), audited. */
+export async function endSession(
+  s: Pick<Services, 'clock' | 'sessions' | 'guards' | 'audit'>,
+  cookie: string | undefined,
+): Promise<void> {
+  const now = s.clock();
+  const session = await s.sessions.get(cookie, now);
+  if (!session) return;
+  await Promise.all([
+    s.guards.forVoter(session.numicHmac, ACCOUNT).endSession(session.hash, session.expiresAt, now),
+    s.sessions.delete(cookie),
+    s.audit.record({ event: 'logout', numicHmac: session.numicHmac, at: now, outcome: 'success' }),
+  ]);
 }

@@ -7,10 +7,11 @@
  */
 import { generatePassword, normalizeIdentifier, normalizeNumic } from '../../platform/credentials';
 import { timingSafeEqual } from '../../platform/crypto';
-import { recipientOf } from '../../platform/delivery/compose';
-import type { OutboundMessage } from '../../platform/delivery';
+import { recipientOf, type Recipient } from '../../platform/delivery/compose';
 import { renewalState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
+import { log } from '../../platform/log';
+import { confirmOrLeaveToRelay } from '../../platform/guard/guards';
 import type { Services } from '../../platform/services';
 import { passwordSms, renewedNotice } from './messages';
 import { REQUEST_LIMIT, REQUEST_SUBJECT, REQUEST_WINDOW_MS } from './rules';
@@ -46,7 +47,17 @@ export interface PasswordRenewalRequest {
 export async function requestPasswordRenewal(
   s: Pick<
     Services,
-    'clock' | 'election' | 'captcha' | 'guards' | 'pseudonyms' | 'voters' | 'hasher' | 'audit' | 'delivery' | 'origin'
+    | 'clock'
+    | 'election'
+    | 'captcha'
+    | 'guards'
+    | 'pseudonyms'
+    | 'voters'
+    | 'hasher'
+    | 'audit'
+    | 'delivery'
+    | 'origin'
+    | 'background'
   >,
   req: PasswordRenewalRequest,
 ): Promise<PasswordRenewalOutcome> {
@@ -82,38 +93,57 @@ export async function requestPasswordRenewal(
     return { kind: 'cooling-off' };
   }
 
+  // The SMS and the notice are sealed into the outbox and written in the same batch as the
+  // new hash: once the page says "sent", they exist even if the queue or the Worker fails
+  // right after. For nobody, decoy rows of the same cost are written, already settled.
   const password = generatePassword();
+  const to = match ? recipientOf(match, numicHmac) : nobody(numicHmac);
+  const messages = [
+    passwordSms(to, { election: election.title, password, origin: s.origin, expiresAt: election.closesAt }),
+    renewedNotice(to, { election: election.title, at: now, origin: s.origin }),
+  ];
+  const [passwordHash, outbox] = await Promise.all([
+    s.hasher.hash(password),
+    Promise.all(
+      messages.map((m, i) =>
+        s.delivery.prepare(m, now, {
+          decoy: !match,
+          // The first row carries the renewal, for the relay to confirm should this request not.
+          confirms: i === 0 ? { numicHmac, credential: 'password', at: now } : undefined,
+        }),
+      ),
+    ),
+  ]);
   try {
     // The same batch on both paths; for nobody, the update matches no row.
     await s.voters.renewPassword({
       voterId: match?.id ?? null,
       now,
-      passwordHash: await s.hasher.hash(password),
+      passwordHash,
       audit: { event: 'password-renewal', numicHmac, at: now, outcome: match ? 'success' : 'no-match' },
+      outbox,
     });
   } catch (err) {
-    // The renewal did not happen: forget it, or the voter's identifier renewal would be
-    // refused for nothing.
-    console.error(`isoloir: password renewal not written to D1: ${(err as Error).name}`);
-    if (match) await guard.forgetRenewal('password', now, now);
-    return { kind: 'failed' };
+    // D1 may have committed a batch it reported as failed: then the renewal stands and its
+    // SMS will go. Otherwise it did not happen: forget it, or the voter's identifier renewal
+    // would be refused for nothing — the old password keeps working.
+    log.error('password_renewal_not_confirmed', err);
+    if (!(await s.delivery.committed(outbox[0]!.id).catch(() => false))) {
+      await guard.forgetRenewal('password', now, now);
+      return { kind: 'failed' };
+    }
   }
-
-  if (match) {
-    const to = recipientOf(match, numicHmac);
-    await send(s, [
-      passwordSms(to, { election: election.title, password, origin: s.origin, expiresAt: election.closesAt }),
-      renewedNotice(to, { election: election.title, at: now, origin: s.origin }),
-    ]);
-  }
+  await confirmOrLeaveToRelay(guard, 'password', now);
+  s.background(
+    s.delivery.relay(
+      outbox.map((r) => r.id),
+      now,
+    ),
+  );
   return { kind: 'sent' };
 }
 
-/** Queues the messages; the renewal stands even if one of them cannot be queued. */
-async function send(s: Pick<Services, 'delivery'>, messages: OutboundMessage[]): Promise<void> {
-  const results = await Promise.allSettled(messages.map((m) => s.delivery.send(m)));
-  for (const r of results) {
-    if (r.status === 'rejected')
-      console.error(`isoloir: password renewal message not queued: ${(r.reason as Error).name}`);
-  }
+/** The recipient of a decoy: nobody (its rows are written settled, never sent). */
+function nobody(numicHmac: string): Recipient {
+  return { email: '', phone: '', locale: 'fr', numicHmac };
 }

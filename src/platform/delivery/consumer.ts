@@ -8,8 +8,10 @@
 import { eq } from 'drizzle-orm';
 import { deliveryOutcomes } from '../../db/schema';
 import { database, type Database } from '../database';
+import { errorName, log } from '../log';
 import { providerFor, redact, scrub } from './providers';
 import { backoffSeconds, isLastAttempt, MAX_ATTEMPTS } from './retry';
+import { settledStatement } from './outbox';
 import { openSecret } from './seal';
 import { SECRET_PLACEHOLDER, type OutboundMessage, type OutcomeStatus, type ProviderAnswer } from './types';
 import type { QueuedDelivery } from './index';
@@ -20,7 +22,10 @@ interface Outcome {
   status: OutcomeStatus;
   attempts: number;
   provider: string;
+  /** Recorded in D1 (secret-free, addresses masked). */
   answer: string;
+  /** Logged: a code, never a provider's text. */
+  code: string;
 }
 
 /**
@@ -56,12 +61,13 @@ export async function recordDeadLetters(
           attempts: MAX_ATTEMPTS,
           provider: 'dead-letter',
           answer: `given up by the queue after ${MAX_ATTEMPTS} attempts`,
+          code: 'dead_letter',
         });
       }
-      console.warn(`isoloir: delivery ${id} dead-lettered, recorded as failed`);
+      log.warn('delivery_dead_lettered', undefined, { id });
       msg.ack();
     } catch (err) {
-      console.error(`isoloir: dead letter ${id} not recorded, will retry: ${errorName(err)}`);
+      log.error('dead_letter_not_recorded', err, { id });
       msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
     }
   }
@@ -72,17 +78,17 @@ async function deliverOne(msg: Message<unknown>, env: Cloudflare.Env, db: Databa
   const id = body?.id ?? msg.id;
   const settle = async (outcome: Outcome) => {
     await insertOutcome(db, id, body?.message, now, outcome);
-    log(id, body?.message, outcome);
+    logOutcome(id, body?.message, outcome);
     msg.ack();
   };
   try {
-    if (!body) return await settle(final('failed', msg, 'none', 'malformed queue message'));
+    if (!body) return await settle(final('failed', msg, 'none', 'malformed queue message', 'malformed_message'));
     const { message } = body;
     // A message handed over again after its outcome was written (the runtime may redeliver
     // when a batch's result is lost) must not be sent twice.
     if (await alreadyRecorded(db, id)) return msg.ack();
     if (message.expiresAt !== undefined && now() > message.expiresAt) {
-      return await settle(final('expired', msg, 'none', 'content expired before delivery'));
+      return await settle(final('expired', msg, 'none', 'content expired before delivery', 'content_expired'));
     }
     let secret: string | undefined;
     if (body.sealedSecret !== undefined) {
@@ -91,43 +97,57 @@ async function deliverOne(msg: Message<unknown>, env: Cloudflare.Env, db: Databa
         expiresAt: message.expiresAt,
       });
       if (opened === null)
-        return await settle(final('failed', msg, 'none', 'sealed secret not opened (DELIVERY_KEY changed?)'));
+        return await settle(
+          final('failed', msg, 'none', 'sealed secret not opened (DELIVERY_KEY changed?)', 'secret_not_opened'),
+        );
       secret = opened;
     }
     const provider = providerFor(env, message.channel, now);
-    if (!provider) return await settle(final('failed', msg, 'none', `no provider configured for ${message.channel}`));
+    if (!provider)
+      return await settle(final('failed', msg, 'none', `no provider configured for ${message.channel}`, 'no_provider'));
 
     let answer: ProviderAnswer;
     try {
       answer = await provider.deliver(fill(message, secret));
     } catch (err) {
-      answer = { ok: false, retryable: true, answer: scrub(`exception: ${errorName(err)}`, [secret, message.to]) };
+      answer = {
+        ok: false,
+        retryable: true,
+        answer: scrub(`exception: ${errorName(err)}`, [secret, message.to]),
+        code: `exception_${errorName(err)}`,
+      };
     }
     const said = redact(answer.answer, [secret, message.to]);
 
     if (!answer.ok && answer.retryable && !isLastAttempt(msg.attempts)) {
       const delaySeconds = backoffSeconds(msg.attempts, answer.retryAfterSeconds);
-      console.warn(
-        `isoloir: delivery ${id} (${message.channel}, ${message.purpose}) attempt ${msg.attempts} via ${provider.name}: ${said}; retry in ${delaySeconds}s`,
-      );
+      log.warn('delivery_retry', undefined, {
+        id,
+        channel: message.channel,
+        purpose: message.purpose,
+        attempt: msg.attempts,
+        provider: provider.name,
+        answer: answer.code,
+        retry: `${delaySeconds}s`,
+      });
       return msg.retry({ delaySeconds });
     }
-    const outcome = final(answer.ok ? 'sent' : 'failed', msg, provider.name, said);
+    const outcome = final(answer.ok ? 'sent' : 'failed', msg, provider.name, said, answer.code);
     if (answer.ok) {
       // Sent: whatever happens to the outcome row, the message must not be sent again.
       try {
         await insertOutcome(db, id, message, now, outcome);
       } catch (err) {
-        console.error(`isoloir: delivery ${id} sent but its outcome was not recorded: ${errorName(err)}`);
+        log.error('delivery_outcome_not_recorded', err, { id });
       }
-      log(id, message, outcome);
+      logOutcome(id, message, outcome);
       return msg.ack();
     }
     await settle(outcome);
   } catch (err) {
     // Nothing was sent (or the send was refused) and the outcome could not be written:
     // try again; after the last attempt the dead-letter consumer records it.
-    console.error(`isoloir: delivery ${id} not settled, will retry: ${errorName(err)}`);
+    log.error('delivery_not_settled', err, { id, attempt: msg.attempts });
     msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
   }
 }
@@ -151,8 +171,8 @@ function escapeHtml(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function final(status: OutcomeStatus, msg: Message<unknown>, provider: string, answer: string): Outcome {
-  return { status, attempts: msg.attempts, provider, answer };
+function final(status: OutcomeStatus, msg: Message<unknown>, provider: string, answer: string, code: string): Outcome {
+  return { status, attempts: msg.attempts, provider, answer, code };
 }
 
 async function alreadyRecorded(db: Database, messageId: string): Promise<boolean> {
@@ -172,28 +192,39 @@ async function insertOutcome(
   now: () => number,
   o: Outcome,
 ) {
-  await db.insert(deliveryOutcomes).values({
-    messageId,
-    channel: message?.channel ?? 'unknown',
-    purpose: message?.purpose ?? 'unknown',
-    numicHmac: message?.numicHmac ?? null,
-    status: o.status,
+  // The outcome and the outbox row's settlement in one batch: once the message has its final
+  // outcome, its sealed part (a password, a link) is wiped from D1.
+  await db.batch([
+    db.insert(deliveryOutcomes).values({
+      messageId,
+      channel: message?.channel ?? 'unknown',
+      purpose: message?.purpose ?? 'unknown',
+      numicHmac: message?.numicHmac ?? null,
+      status: o.status,
+      attempts: o.attempts,
+      provider: o.provider,
+      providerAnswer: o.answer,
+      createdAt: now(),
+    }),
+    settledStatement(db, messageId, now()),
+  ]);
+}
+
+/**
+ * One line per final outcome: the message id, channel, purpose and the answer's code — never
+ * an address, nor the provider's text (recorded in D1 with addresses masked).
+ */
+function logOutcome(id: string, message: Outgoing | undefined, o: Outcome): void {
+  const facts = {
+    id,
+    channel: message?.channel,
+    purpose: message?.purpose,
     attempts: o.attempts,
     provider: o.provider,
-    providerAnswer: o.answer,
-    createdAt: now(),
-  });
-}
-
-/** One line per final outcome: the message id, channel and purpose — never an address. */
-function log(id: string, message: Outgoing | undefined, o: Outcome): void {
-  const line = `isoloir: delivery ${id} (${message?.channel ?? '?'}, ${message?.purpose ?? '?'}) ${o.status} after ${o.attempts} attempt(s) via ${o.provider}: ${o.answer}`;
-  if (o.status === 'sent') console.log(line);
-  else console.warn(line);
-}
-
-function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : typeof err;
+    answer: o.code,
+  };
+  if (o.status === 'sent') log.info('delivery_sent', facts);
+  else log.warn(o.status === 'expired' ? 'delivery_expired' : 'delivery_failed', undefined, facts);
 }
 
 /** The queued body, checked: anything else (an old or foreign format) is not delivered. */

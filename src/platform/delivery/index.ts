@@ -3,12 +3,25 @@
  * The producer seals the secret (seal.ts); the consumer (consumer.ts) opens it, picks a
  * provider (providers/), retries with backoff (retry.ts) and records the outcome.
  */
-import { sealSecret } from './seal';
-import { SECRET_PLACEHOLDER, type Delivery, type OutboundMessage } from './types';
+import type { AuditRecord, AuditTrail } from '../audit';
+import { CHAINS } from '../audit-chain';
+import type { Database } from '../database';
+import {
+  decoyRow,
+  insertRows,
+  isCommitted,
+  outboxRow,
+  relay,
+  sealMessage,
+  type Confirmation,
+  type OutboxRow,
+} from './outbox';
+import type { OutboundMessage } from './types';
 
 export * from './types';
 export { consumeDelivery, recordDeadLetters } from './consumer';
 export { openSecret, sealSecret } from './seal';
+export { relayPending, type Confirmation, type OutboxRow } from './outbox';
 export { backoffSeconds, MAX_ATTEMPTS, MAX_RETRIES } from './retry';
 export { providerFor } from './providers';
 
@@ -21,47 +34,59 @@ export interface QueuedDelivery {
 }
 
 /**
- * The `delivery` capability every flow uses: `s.delivery.send(message)`. Resolves once the message
- * is durably on the queue. Throws on a message that breaks the `{{secret}}` contract (a bug in
- * the flow, caught by its tests) rather than queue a secret in clear or a placeholder unfilled.
+ * The `delivery` capability. A message that announces a change (a new password, a renewal
+ * link, a notice) is written to the outbox in the same D1 batch as the change (`prepare`, then
+ * the store writes it; or `commit` when the request changes nothing else), and handed to the
+ * queue after the answer (`relay`): once a page says "sent", the message exists durably.
  */
-export function queueDelivery(queue: Queue, sealingKey: string): Delivery {
+export interface Delivery {
+  /** Straight onto the queue: for a message that announces nothing D1 records. */
+  send(message: OutboundMessage): Promise<void>;
+  /**
+   * The message sealed as an outbox row, to write with the change it announces. With
+   * `decoy`, a row that costs the same and is never sent (a request that matched nobody):
+   * one call either way, so both paths do the same work.
+   */
+  prepare(
+    message: OutboundMessage,
+    now: number,
+    opts?: { decoy?: boolean; confirms?: Confirmation },
+  ): Promise<OutboxRow>;
+  /** Writes outbox rows and an audit event in one D1 batch (a request with no other write). */
+  commit(rows: readonly OutboxRow[], audit: AuditRecord): Promise<void>;
+  /** Hands committed rows to the queue; what fails is handed over by the scheduled relay. */
+  relay(ids: readonly string[], now: number): Promise<void>;
+  /**
+   * Was the row `id` committed? Asked of the D1 primary after a batch reported an error: D1
+   * may have committed it anyway, and then the change stands and its messages will go.
+   */
+  committed(id: string): Promise<boolean>;
+}
+
+export function queueDelivery(
+  queue: Queue,
+  sealingKey: string,
+  db: () => Database = unavailable,
+  primary: () => Database = db,
+  trail?: AuditTrail,
+): Delivery {
   return {
     async send(message) {
-      checkSecretContract(message);
-      const { secret, ...rest } = message;
-      const id = crypto.randomUUID();
-      const body: QueuedDelivery = {
-        kind: 'delivery',
-        id,
-        message: rest,
-        ...(secret !== undefined
-          ? { sealedSecret: await sealSecret(sealingKey, secret, { messageId: id, expiresAt: rest.expiresAt }) }
-          : {}),
-      };
-      // JSON, not the default structured clone: dead letters stay readable in the dashboard.
-      await queue.send(body, { contentType: 'json' });
+      await queue.send(await sealMessage(message, sealingKey), { contentType: 'json' });
     },
+    prepare: (message, now, opts) =>
+      opts?.decoy ? decoyRow(message, sealingKey, now) : outboxRow(message, sealingKey, now, opts?.confirms),
+    async commit(rows, audit) {
+      if (!trail) throw new Error('delivery: no audit trail for the outbox');
+      await trail.append(CHAINS.renewal(audit.numicHmac), [audit], (d) => insertRows(d, rows));
+    },
+    async relay(ids, now) {
+      await relay(db(), queue, ids, now);
+    },
+    committed: (id) => isCommitted(primary(), id),
   };
 }
 
-/**
- * The secret travels apart and appears in the texts only as `{{secret}}`: never in clear
- * (it would sit in the queue), never in the subject (subjects show in notifications and
- * provider logs), and a placeholder without a secret would reach the voter unfilled.
- */
-function checkSecretContract(m: OutboundMessage): void {
-  const parts = [m.text, m.html ?? ''];
-  if (m.subject?.includes(SECRET_PLACEHOLDER)) throw new Error('delivery: {{secret}} is not allowed in a subject');
-  if (m.secret === undefined) {
-    if (parts.some((p) => p.includes(SECRET_PLACEHOLDER)))
-      throw new Error('delivery: {{secret}} used without a secret');
-    return;
-  }
-  if (m.secret === '') throw new Error('delivery: empty secret');
-  if ([...parts, m.subject ?? ''].some((p) => p.includes(m.secret!))) {
-    throw new Error('delivery: the secret must be written as {{secret}}, not in clear');
-  }
-  if (!parts.some((p) => p.includes(SECRET_PLACEHOLDER)))
-    throw new Error('delivery: a secret without {{secret}} in the texts');
+function unavailable(): Database {
+  throw new Error('delivery: no database for the outbox');
 }

@@ -1,6 +1,6 @@
 /**
  * The one delivery interface for e-mail and SMS. Flows build the message (texts from the
- * catalogue, in the voter's language) and hand it to `Delivery.send`; the queue consumer
+ * catalogue, in the voter's language) and hand it to the `delivery` capability (index.ts); the queue consumer
  * hands it to a provider. The secret part of a message (a renewal link, a new password)
  * is given apart, as `secret`, and written in the texts as the placeholder `{{secret}}`:
  * only the consumer puts it in, just before handing the message to the provider, so the
@@ -26,10 +26,6 @@ export interface OutboundMessage {
   expiresAt?: number;
 }
 
-export interface Delivery {
-  send(message: OutboundMessage): Promise<void>;
-}
-
 /** A provider hands one message to the outside world (or to the local outbox). */
 export interface Provider {
   readonly name: string;
@@ -40,8 +36,14 @@ export interface ProviderAnswer {
   ok: boolean;
   /** Whether trying again later may help (5xx, timeouts) — a 4xx will not. */
   retryable: boolean;
-  /** Short, secret-free summary of the provider's answer. */
+  /** Short, secret-free summary of the provider's answer, recorded in `delivery_outcomes`. */
   answer: string;
+  /**
+   * What a log line says of the answer: a code (`http_400_invalid_parameter`,
+   * `network_TypeError`, `E_SENDER_NOT_VERIFIED`), never the provider's own text, which may
+   * echo an address or a name (platform/log.ts).
+   */
+  code: string;
   /** When the provider said how long to wait (HTTP Retry-After), in seconds. */
   retryAfterSeconds?: number;
 }

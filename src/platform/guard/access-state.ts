@@ -24,6 +24,7 @@ import {
   type Verdict,
 } from './throttle';
 import {
+  CONFIRM_WITHIN_MS,
   COOLING_OFF_MS,
   LINK_TTL_MS,
   MAX_WRONG_PASSWORDS,
@@ -38,6 +39,9 @@ import {
 
 // How long the object remembers a used or voided token, to say so on its page.
 const TOKEN_MEMORY_MS = 2 * LINK_TTL_MS;
+// Links kept pending at once per credential (a renewal request allowance is 3 an hour per
+// network; this bounds the object's row if many networks ask).
+const MAX_PENDING_LINKS = 20;
 // The alarm never fires sooner than this after the last one: purging is housekeeping.
 const MIN_PURGE_GAP_MS = 1000;
 
@@ -147,7 +151,7 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
       failures: this.read<number[]>(key, now) ?? [],
       limits,
     }));
-    const renewed = [this.read<number>('renewed:identifier', now), this.read<number>('renewed:password', now)];
+    const renewed = [this.renewedAt('identifier', now), this.renewedAt('password', now)];
     const known = renewed.filter((t): t is number => t !== undefined);
     return {
       ...strictest(lists.map((l) => loginVerdict(l.failures, now, l.limits))),
@@ -169,6 +173,23 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
         this.write(key, failures.slice(-limits.hourlyCap), now + HOUR_MS);
       }
     });
+  }
+
+  // ---------------------------------------------------------------- sessions
+  /**
+   * Does the session `sessionHash`, opened at `createdAt`, still stand? Not after a logout of
+   * it, nor after either credential was renewed (every session ends). KV (a deleted session
+   * stays readable elsewhere for up to a minute) and a D1 replica may lag; this object does not.
+   */
+  sessionCheck(sessionHash: string, createdAt: number, now: number): boolean {
+    if (this.read<number>(`ended:${sessionHash}`, now) !== undefined) return false;
+    const renewed = [this.renewedAt('identifier', now), this.renewedAt('password', now)];
+    return renewed.every((t) => t === undefined || t < createdAt);
+  }
+
+  /** Ends one session (a logout) everywhere at once, remembered until it would have expired. */
+  endSession(sessionHash: string, expiresAt: number, now: number): void {
+    this.atomically(now, () => this.write(`ended:${sessionHash}`, now, Math.max(expiresAt, now + 1000)));
   }
 
   // ---------------------------------------------------------------- counters
@@ -209,26 +230,46 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
   }
 
   // ---------------------------------------------------------------- renewals
+  // Every link mailed stays usable until it expires, is used, or has had five wrong
+  // passwords: a newer request never voids one already mailed (whoever knows a voter's NUMIC
+  // and address must not be able to void the voter's link). Each is single use, and using one
+  // voids the others — one renewal per batch of links.
+  private pendingKey(credential: Credential, tokenHash: string): string {
+    return `pending:${credential}:${tokenHash}`;
+  }
+
+  private pendingLinks(credential: Credential, now: number): string[] {
+    return this.read<string[]>(`pending:${credential}`, now) ?? [];
+  }
+
   /**
-   * Records `tokenHash` as the one pending link renewing `credential`; an older pending link
-   * is voided. Requests never block one another: this always succeeds.
+   * Records `tokenHash` as a pending link renewing `credential`, beside any other still
+   * pending. Requests never block one another: this always succeeds. At most MAX_PENDING_LINKS
+   * are kept (the allowances bound them far below; past that the oldest is voided).
    */
   startRenewal(credential: Credential, tokenHash: string, expiresAt: number, now: number, voterId?: number): void {
     this.atomically(now, () => {
-      const previous = this.read<PendingLink>(`pending:${credential}`, now);
-      if (previous && previous.tokenHash !== tokenHash) {
-        this.write(`token:${previous.tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
-      }
       const link: PendingLink = { tokenHash, expiresAt, wrongPasswords: 0, voterId };
-      this.write(`pending:${credential}`, link, expiresAt + TOKEN_MEMORY_MS);
+      this.write(this.pendingKey(credential, tokenHash), link, expiresAt + TOKEN_MEMORY_MS);
+      const live = this.pendingLinks(credential, now).filter(
+        (h) => h !== tokenHash && this.read(this.pendingKey(credential, h), now) !== undefined,
+      );
+      const all = [...live, tokenHash];
+      for (const h of all.slice(0, -MAX_PENDING_LINKS)) {
+        this.remove(this.pendingKey(credential, h));
+        this.write(`token:${h}`, 'voided', now + TOKEN_MEMORY_MS);
+      }
+      this.write(`pending:${credential}`, all.slice(-MAX_PENDING_LINKS), expiresAt + TOKEN_MEMORY_MS);
     });
   }
 
   /** What a link's page should say. Reads only: opening a link changes nothing. */
-  linkState(credential: Credential, tokenHash: string, now: number): LinkState {
+  private stateOf(credential: Credential, tokenHash: string, now: number): LinkState {
+    // Consumed by a renewal not yet confirmed: used, unless that renewal lapses.
+    if (this.read<Tentative>(`tentative:${credential}`, now)?.tokenHash === tokenHash) return 'used';
     return linkState(
       tokenHash,
-      this.read<PendingLink>(`pending:${credential}`, now),
+      this.read<PendingLink>(this.pendingKey(credential, tokenHash), now),
       this.read<'used' | 'voided'>(`token:${tokenHash}`, now),
       now,
     );
@@ -239,68 +280,111 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
    * startRenewal). Reads only.
    */
   link(credential: Credential, tokenHash: string, now: number): { state: LinkState; voterId: number | null } {
-    const state = this.linkState(credential, tokenHash, now);
-    const pending = state === 'pending' ? this.read<PendingLink>(`pending:${credential}`, now) : undefined;
+    const state = this.stateOf(credential, tokenHash, now);
+    const pending =
+      state === 'pending' ? this.read<PendingLink>(this.pendingKey(credential, tokenHash), now) : undefined;
     return { state, voterId: pending?.voterId ?? null };
   }
 
   /**
-   * A wrong password typed on a pending link; the fifth voids it.
+   * A wrong password typed on a pending link; the fifth voids that link (the others stay).
    * Returns the link's state afterwards.
    */
   wrongPassword(credential: Credential, tokenHash: string, now: number): LinkState {
     return this.atomically(now, () => {
-      const state = this.linkState(credential, tokenHash, now);
+      const state = this.stateOf(credential, tokenHash, now);
       if (state !== 'pending') return state;
-      const link = this.read<PendingLink>(`pending:${credential}`, now)!;
+      const key = this.pendingKey(credential, tokenHash);
+      const link = this.read<PendingLink>(key, now)!;
       link.wrongPasswords += 1;
       if (link.wrongPasswords >= MAX_WRONG_PASSWORDS) {
-        this.remove(`pending:${credential}`);
+        this.remove(key);
         this.write(`token:${tokenHash}`, 'voided', now + TOKEN_MEMORY_MS);
         return 'voided';
       }
-      this.write(`pending:${credential}`, link, link.expiresAt + TOKEN_MEMORY_MS);
+      this.write(key, link, link.expiresAt + TOKEN_MEMORY_MS);
       return 'pending';
     });
   }
 
+  // A renewal is recorded in two steps. The object decides first (exactly one completion of
+  // a link; an identifier and a password renewal racing cannot both win) and records the
+  // renewal as tentative: it holds the other credential back and ends sessions, but lasts
+  // CONFIRM_WITHIN_MS only. Once D1 has the change, the renewal is confirmed — by the request,
+  // or, if the Worker died in between, by the outbox relay (delivery/outbox.ts) — and the
+  // cooling-off runs its 24 hours. A change D1 never got lapses by itself: no cooling-off,
+  // and a link it consumed is pending again.
+
+  /** When `credential` was renewed, confirmed or tentatively, if within its memory. */
+  private renewedAt(credential: Credential, now: number): number | undefined {
+    return this.read<number>(`renewed:${credential}`, now) ?? this.read<Tentative>(`tentative:${credential}`, now)?.at;
+  }
+
   /**
-   * Consumes a pending link and records the renewal — or refuses. Check and mark happen in
-   * one transaction with no await in between: of any number of concurrent completions of
-   * one link exactly one gets "ok". Refused within the cooling-off period after the other
-   * credential was renewed.
+   * Consumes a pending link and records the renewal, tentatively — or refuses. Check and mark
+   * happen in one transaction with no await in between: of any number of concurrent
+   * completions of one link exactly one gets "ok". Refused within the cooling-off period
+   * after the other credential was renewed. The other links are voided at confirmation.
    */
   completeLinkRenewal(credential: Credential, tokenHash: string, now: number): 'ok' | CompletionRefusal {
     return this.atomically(now, () => {
-      const state = this.linkState(credential, tokenHash, now);
+      const state = this.stateOf(credential, tokenHash, now);
       if (state !== 'pending') return state;
-      if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
-      this.remove(`pending:${credential}`);
-      this.write(`token:${tokenHash}`, 'used', now + TOKEN_MEMORY_MS);
-      this.write(`renewed:${credential}`, now, now + COOLING_OFF_MS);
+      if (inCoolingOff(this.renewedAt(other(credential), now), now)) return 'cooling-off';
+      const tentative: Tentative = { at: now, tokenHash };
+      this.write(`tentative:${credential}`, tentative, now + CONFIRM_WITHIN_MS);
       return 'ok';
     });
   }
 
   /**
-   * Records a renewal that needs no link (the password, renewed from identifier + NUMIC) —
-   * or refuses it within the cooling-off period after the identifier was renewed.
+   * Records a renewal that needs no link (the password, renewed from identifier + NUMIC),
+   * tentatively — or refuses it within the cooling-off period after the identifier was renewed.
    */
   completeDirectRenewal(credential: Credential, now: number): 'ok' | 'cooling-off' {
     return this.atomically(now, () => {
-      if (inCoolingOff(this.read<number>(`renewed:${other(credential)}`, now), now)) return 'cooling-off';
-      this.write(`renewed:${credential}`, now, now + COOLING_OFF_MS);
+      if (inCoolingOff(this.renewedAt(other(credential), now), now)) return 'cooling-off';
+      const tentative: Tentative = { at: now };
+      this.write(`tentative:${credential}`, tentative, now + CONFIRM_WITHIN_MS);
       return 'ok';
     });
   }
 
   /**
-   * Undoes the record of a renewal at `at` when its D1 write failed afterwards, so a failure
-   * of D1 does not leave the voter blocked by a renewal that never happened.
+   * D1 has the renewal made at `at`: the cooling-off runs from then, the link it used is used
+   * and every other pending link voided. Idempotent (the request and the relay may both call).
+   */
+  confirmRenewal(credential: Credential, at: number, now: number): void {
+    this.atomically(now, () => {
+      const tentative = this.read<Tentative>(`tentative:${credential}`, now);
+      if (!tentative || tentative.at !== at) return;
+      this.remove(`tentative:${credential}`);
+      this.write(`renewed:${credential}`, at, at + COOLING_OFF_MS);
+      if (tentative.tokenHash === undefined) return;
+      for (const h of this.pendingLinks(credential, now)) {
+        this.remove(this.pendingKey(credential, h));
+        if (h !== tentative.tokenHash) this.write(`token:${h}`, 'voided', now + TOKEN_MEMORY_MS);
+      }
+      this.remove(this.pendingKey(credential, tentative.tokenHash));
+      this.remove(`pending:${credential}`);
+      this.write(`token:${tentative.tokenHash}`, 'used', now + TOKEN_MEMORY_MS);
+    });
+  }
+
+  /**
+   * D1 did not take the renewal made at `at`: it never happened — no cooling-off, and the link
+   * it consumed is pending again (what lapsing would do, at once).
    */
   forgetRenewal(credential: Credential, at: number, now: number): void {
     this.atomically(now, () => {
-      if (this.read<number>(`renewed:${credential}`, now) === at) this.remove(`renewed:${credential}`);
+      if (this.read<Tentative>(`tentative:${credential}`, now)?.at === at) this.remove(`tentative:${credential}`);
     });
   }
+}
+
+/** A renewal decided by the object and not yet confirmed by D1. */
+interface Tentative {
+  at: number;
+  /** The link it consumed, for a renewal by link. */
+  tokenHash?: string;
 }

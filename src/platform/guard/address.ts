@@ -34,13 +34,19 @@ export async function countAddress(
   allowance: AddressAllowance,
   address: string,
   now: number,
+  /** What else the count is kept for (what was typed): one count per scope and network. */
+  scope?: string,
 ): Promise<Verdict> {
   const network = networkOf(address);
   const tiers: [string, number][] = [[network.key, allowance.limit]];
   if (network.wide) tiers.push([network.wide, allowance.limit * WIDE_FACTOR]);
   const verdicts = await Promise.all(
     tiers.map(async ([key, limit]) =>
-      (await guards.forUnknown(allowance.purpose, key)).hit(limit, allowance.windowMs, now),
+      (await guards.forUnknown(allowance.purpose, scope === undefined ? key : `${scope}\n${key}`)).hit(
+        limit,
+        allowance.windowMs,
+        now,
+      ),
     ),
   );
   return strictest(verdicts);

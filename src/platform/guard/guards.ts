@@ -11,6 +11,7 @@
  */
 import { hmacHex } from '../crypto';
 import type { AccessState } from './access-state';
+import { log } from '../log';
 import type { Network } from './network';
 import type { Credential } from './renewal';
 
@@ -29,6 +30,8 @@ export interface Guard {
   /** Marks this subject (a nonce) used; true only for the first call. */
   consume(expiresAt: number, now: number): Promise<boolean>;
   isConsumed(now: number): Promise<boolean>;
+  sessionCheck(sessionHash: string, createdAt: number, now: number): Answer<'sessionCheck'>;
+  endSession(sessionHash: string, expiresAt: number, now: number): Promise<void>;
   startRenewal(
     credential: Credential,
     tokenHash: string,
@@ -40,6 +43,7 @@ export interface Guard {
   wrongPassword(credential: Credential, tokenHash: string, now: number): Answer<'wrongPassword'>;
   completeLinkRenewal(credential: Credential, tokenHash: string, now: number): Answer<'completeLinkRenewal'>;
   completeDirectRenewal(credential: Credential, now: number): Answer<'completeDirectRenewal'>;
+  confirmRenewal(credential: Credential, at: number, now: number): Promise<void>;
   forgetRenewal(credential: Credential, at: number, now: number): Promise<void>;
 }
 
@@ -60,14 +64,30 @@ function bind(stub: Stub, subject: string): Guard {
     hit: (limit, windowMs, now) => stub.hit(subject, limit, windowMs, now),
     consume: (expiresAt, now) => stub.consumeNonce(subject, expiresAt, now),
     isConsumed: (now) => stub.isNonceUsed(subject, now),
+    sessionCheck: (sessionHash, createdAt, now) => stub.sessionCheck(sessionHash, createdAt, now),
+    endSession: (sessionHash, expiresAt, now) => stub.endSession(sessionHash, expiresAt, now),
     startRenewal: (credential, tokenHash, expiresAt, now, voterId) =>
       stub.startRenewal(credential, tokenHash, expiresAt, now, voterId),
     link: (credential, tokenHash, now) => stub.link(credential, tokenHash, now),
     wrongPassword: (credential, tokenHash, now) => stub.wrongPassword(credential, tokenHash, now),
     completeLinkRenewal: (credential, tokenHash, now) => stub.completeLinkRenewal(credential, tokenHash, now),
     completeDirectRenewal: (credential, now) => stub.completeDirectRenewal(credential, now),
+    confirmRenewal: (credential, at, now) => stub.confirmRenewal(credential, at, now),
     forgetRenewal: (credential, at, now) => stub.forgetRenewal(credential, at, now),
   };
+}
+
+/**
+ * D1 has the change: the renewal is confirmed in the object (its cooling-off starts). If the
+ * object cannot be reached now, the change stands all the same, and the outbox relay
+ * confirms it within the tentative period (delivery/outbox.ts `relayPending`).
+ */
+export async function confirmOrLeaveToRelay(guard: Guard, credential: Credential, at: number): Promise<void> {
+  try {
+    await guard.confirmRenewal(credential, at, at);
+  } catch (err) {
+    log.error('renewal_not_confirmed', err);
+  }
 }
 
 /** The object name of a voter's state (tests reach it with runInDurableObject). */

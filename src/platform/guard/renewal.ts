@@ -6,6 +6,11 @@
  * renewal of one credential is refused within COOLING_OFF_MS of the other's renewal.
  */
 export const COOLING_OFF_MS = 24 * 60 * 60_000;
+/**
+ * How long a renewal the object decided stays tentative until D1 has it: the request confirms
+ * at once, the outbox relay (every minute) if the Worker died in between.
+ */
+export const CONFIRM_WITHIN_MS = 5 * 60_000;
 /** A renewal link is valid for one hour (checked here, not by KV's expiry). */
 export const LINK_TTL_MS = 60 * 60_000;
 /** Wrong passwords typed on one link before it is voided. */
@@ -38,7 +43,7 @@ export function inCoolingOff(otherRenewedAt: number | undefined, now: number): b
   return otherRenewedAt !== undefined && now - otherRenewedAt < COOLING_OFF_MS;
 }
 
-/** State of a link given the object's pending link and its record of past tokens. */
+/** State of a link given its pending record (if any) and the object's record of past tokens. */
 export function linkState(
   tokenHash: string,
   pending: PendingLink | undefined,

@@ -31,3 +31,8 @@ export function providerId(value: unknown): string {
     .replace(/[^A-Za-z0-9<>@._-]/g, '')
     .slice(0, 100);
 }
+
+/** A provider's own error code, kept when it is a plain token (`invalid_parameter`, `E_…`). */
+export function providerCode(value: unknown): string | null {
+  return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,47}$/.test(value) ? value : null;
+}

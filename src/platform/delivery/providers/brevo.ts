@@ -10,7 +10,8 @@
  * outages pass); any other 4xx (bad address, unknown key, no SMS credit) will not get better.
  */
 import type { OutboundMessage, Provider, ProviderAnswer } from '../types';
-import { providerId, scrub } from './answer';
+import { errorName } from '../../log';
+import { providerCode, providerId, scrub } from './answer';
 
 export const BREVO_DEFAULT_URL = 'https://api.brevo.com';
 export const BREVO_EMAIL_PATH = '/v3/smtp/email';
@@ -44,7 +45,12 @@ export function brevoProvider(config: BrevoConfig): Provider {
       });
     } catch (err) {
       // Network failure or timeout: the request may not have reached Brevo; try again later.
-      return { ok: false, retryable: true, answer: `network: ${scrub((err as Error)?.name ?? 'error')}` };
+      return {
+        ok: false,
+        retryable: true,
+        answer: `network: ${errorName(err)}`,
+        code: `network_${errorName(err)}`,
+      };
     }
     const payload = (await res.json().catch(() => null)) as {
       messageId?: unknown;
@@ -52,13 +58,20 @@ export function brevoProvider(config: BrevoConfig): Provider {
       message?: unknown;
     } | null;
     if (res.ok) {
-      return { ok: true, retryable: false, answer: `HTTP ${res.status} messageId=${providerId(payload?.messageId)}` };
+      return {
+        ok: true,
+        retryable: false,
+        answer: `HTTP ${res.status} messageId=${providerId(payload?.messageId)}`,
+        code: `http_${res.status}`,
+      };
     }
     const detail = [payload?.code, payload?.message].filter((v) => typeof v === 'string').join(': ');
+    const code = providerCode(payload?.code);
     return {
       ok: false,
       retryable: res.status === 429 || res.status >= 500,
       answer: scrub(`HTTP ${res.status}${detail ? ` ${detail}` : ''}`),
+      code: `http_${res.status}${code ? `_${code}` : ''}`,
       retryAfterSeconds: retryAfter(res.headers.get('retry-after')),
     };
   }
@@ -92,7 +105,7 @@ export function brevoProvider(config: BrevoConfig): Provider {
 }
 
 function notConfigured(setting: string): ProviderAnswer {
-  return { ok: false, retryable: false, answer: `not configured: ${setting} is empty` };
+  return { ok: false, retryable: false, answer: `not configured: ${setting} is empty`, code: 'not_configured' };
 }
 
 /** Retry-After in seconds (HTTP allows seconds or a date; Brevo sends seconds). */

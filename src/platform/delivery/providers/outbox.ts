@@ -19,7 +19,7 @@ export function outboxProvider(db: D1Database, now: () => number): Provider {
           html: m.html ?? null,
           createdAt: now(),
         });
-      return { ok: true, retryable: false, answer: 'stored in outbox' };
+      return { ok: true, retryable: false, answer: 'stored in outbox', code: 'stored' };
     },
   };
 }

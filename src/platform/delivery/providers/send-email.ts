@@ -8,7 +8,7 @@
  * the retry count is capped and the last attempt records a failed outcome anyway.
  */
 import type { OutboundMessage, Provider, ProviderAnswer } from '../types';
-import { providerId, scrub } from './answer';
+import { providerCode, providerId, scrub } from './answer';
 
 /** Codes (Cloudflare's Workers API reference) that another attempt cannot fix. */
 const PERMANENT = new Set([
@@ -39,9 +39,15 @@ export function sendEmailProvider(config: SendEmailConfig): Provider {
   return {
     name: 'send_email',
     async deliver(m: Omit<OutboundMessage, 'secret'>): Promise<ProviderAnswer> {
-      if (m.channel !== 'email') return { ok: false, retryable: false, answer: 'send_email carries e-mail only' };
+      if (m.channel !== 'email')
+        return { ok: false, retryable: false, answer: 'send_email carries e-mail only', code: 'channel_not_supported' };
       if (!config.fromEmail)
-        return { ok: false, retryable: false, answer: 'not configured: DELIVERY_FROM_EMAIL is empty' };
+        return {
+          ok: false,
+          retryable: false,
+          answer: 'not configured: DELIVERY_FROM_EMAIL is empty',
+          code: 'not_configured',
+        };
       try {
         const result = await config.binding.send({
           from: config.fromName ? { name: config.fromName, email: config.fromEmail } : config.fromEmail,
@@ -50,7 +56,12 @@ export function sendEmailProvider(config: SendEmailConfig): Provider {
           text: m.text,
           ...(m.html ? { html: m.html } : {}),
         });
-        return { ok: true, retryable: false, answer: `accepted messageId=${providerId(result?.messageId)}` };
+        return {
+          ok: true,
+          retryable: false,
+          answer: `accepted messageId=${providerId(result?.messageId)}`,
+          code: 'accepted',
+        };
       } catch (err) {
         const e = err as { code?: unknown; message?: unknown } | null;
         const code = typeof e?.code === 'string' ? e.code : '';
@@ -59,6 +70,7 @@ export function sendEmailProvider(config: SendEmailConfig): Provider {
           ok: false,
           retryable: !PERMANENT.has(code),
           answer: scrub(`send_email refused: ${label || 'error'}`, [m.to]),
+          code: providerCode(code) ?? 'refused',
         };
       }
     },
