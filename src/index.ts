@@ -5,7 +5,7 @@
 import { createApp } from './app';
 import { d1AuditTrail } from './platform/audit';
 import { consumeAudit, type QueuedAudit } from './platform/audit-consumer';
-import { durableHeadWitness, headRecipients, mailHeads } from './platform/audit-head';
+import { DAILY_HEADS_CRON, durableHeadWitness, headRecipients, mailHeads } from './platform/audit-head';
 import { database } from './platform/database';
 import {
   consumeDelivery,
@@ -19,9 +19,6 @@ import { log } from './platform/log';
 
 export { AccessState } from './platform/guard/access-state';
 export { AuditHead } from './platform/audit-head';
-
-/** The daily cron of wrangler.toml; every other run is the outbox relay's. */
-export const DAILY_HEADS_CRON = '0 5 * * *';
 
 const app = createApp();
 

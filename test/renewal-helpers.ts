@@ -3,7 +3,14 @@
  * Worker's own queue consumer (deterministic, no waiting on batch timeouts), the outbox,
  * and bindings that count every storage call.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import worker from '../src/index';
 import type { Harness } from './helpers';
 
@@ -83,4 +90,16 @@ export function pathOf(link: string): string {
 /** The page without its security code (every form carries a fresh one). */
 export function withoutCode(html: string): string {
   return html.replace(/[A-Za-z0-9_-]{40,}/g, '<code>');
+}
+
+/** Runs the Worker's scheduled handler for `cron` at `at`, as the platform would. */
+export async function runScheduled(bindings: Cloudflare.Env, cron: string, at: number): Promise<void> {
+  const ctx = createExecutionContext();
+  const scheduled = worker.scheduled as (
+    c: ScheduledController,
+    e: Cloudflare.Env,
+    x: ExecutionContext,
+  ) => Promise<void>;
+  await scheduled(createScheduledController({ scheduledTime: at, cron }), bindings, ctx);
+  await waitOnExecutionContext(ctx);
 }

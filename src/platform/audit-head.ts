@@ -129,3 +129,10 @@ export async function mailHeads(
   log.info('audit_heads_mailed', { chains: heads.length, operators: recipients.length });
   return recipients.length;
 }
+
+/**
+ * The daily cron of wrangler.toml (src/index.ts `scheduled`); every other run is the outbox
+ * relay's. Not exported from the Worker's main module: workerd takes every export of it for a
+ * handler or a class.
+ */
+export const DAILY_HEADS_CRON = '0 5 * * *';

@@ -1,14 +1,15 @@
 // The daily e-mail of the chains' heads: wrangler.toml's cron, the Worker's `scheduled`
 // handler, the delivery queue, and (locally) the outbox.
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import wranglerToml from '../../wrangler.toml?raw';
-import worker from '../../src/index';
+import { DAILY_HEADS_CRON } from '../../src/platform/audit-head';
 import { d1AuditTrail } from '../../src/platform/audit';
 import { durableHeadWitness } from '../../src/platform/audit-head';
 import { database } from '../../src/platform/database';
 import { capturingEnv } from '../fakes/queue';
 import { harness, T0 } from '../helpers';
+import { runScheduled } from '../renewal-helpers';
 
 interface OutboxRow {
   to: string;
@@ -21,16 +22,8 @@ async function outboxFor(to: string): Promise<OutboxRow[]> {
   return rows.filter((r) => r.to === to);
 }
 
-async function runCron(bindings: Cloudflare.Env, scheduledTime = T0) {
-  const ctx = createExecutionContext();
-  const scheduled = worker.scheduled as (
-    c: ScheduledController,
-    e: Cloudflare.Env,
-    x: ExecutionContext,
-  ) => Promise<void>;
-  await scheduled(createScheduledController({ scheduledTime, cron: '0 5 * * *' }), bindings, ctx);
-  await waitOnExecutionContext(ctx);
-}
+const runCron = (bindings: Cloudflare.Env, scheduledTime = T0) =>
+  runScheduled(bindings, DAILY_HEADS_CRON, scheduledTime);
 
 describe('the daily e-mail of the audit heads', () => {
   it('is a cron in every environment, with recipients in every environment', () => {

@@ -1,13 +1,12 @@
 // The transactional outbox: once a page says a message was sent, it is delivered even if the
 // queue or the Worker fails right after; a D1 that committed but reported a failure leaves no
 // credential unshown; a failing queue answers the same whether or not a voter matched.
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import worker from '../../src/index';
 import { issueChallenge } from '../../src/platform/captcha/challenge';
 import { CONFIRM_WITHIN_MS } from '../../src/platform/guard/renewal';
 import { DAY, DEMO, harness, seedElection, seedVoter, text, type Harness } from '../helpers';
-import { capturedQueues, outbox } from '../renewal-helpers';
+import { capturedQueues, outbox, runScheduled } from '../renewal-helpers';
 
 let START = 0;
 
@@ -98,16 +97,7 @@ async function valider(h: Harness, path: string, password = DEMO.password) {
   return h.post('/r', { ref, token, password, ...(await code(h)) });
 }
 
-async function runRelay(bindings: Cloudflare.Env, at: number) {
-  const ctx = createExecutionContext();
-  const scheduled = worker.scheduled as (
-    c: ScheduledController,
-    e: Cloudflare.Env,
-    x: ExecutionContext,
-  ) => Promise<void>;
-  await scheduled(createScheduledController({ scheduledTime: at, cron: '* * * * *' }), bindings, ctx);
-  await waitOnExecutionContext(ctx);
-}
+const runRelay = (bindings: Cloudflare.Env, at: number) => runScheduled(bindings, '* * * * *', at);
 
 async function outboxRows() {
   return (

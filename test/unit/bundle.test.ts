@@ -47,3 +47,13 @@ describe('wrangler.toml: the bundle as it ships', () => {
     for (const part of envParts) expect(part).not.toMatch(/assets/);
   });
 });
+
+describe("the Worker's main module", () => {
+  it('exports only handlers and classes: workerd refuses to start on any other export', async () => {
+    const exported = await import('../../src/index');
+    for (const [name, value] of Object.entries(exported)) {
+      const handler = typeof value === 'object' && value !== null && 'fetch' in value;
+      expect(typeof value === 'function' || handler, name).toBe(true);
+    }
+  });
+});
