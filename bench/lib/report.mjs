@@ -26,6 +26,8 @@ function simulatorMs(io, units) {
   ms += io.queue.send * units.queueSend + io.consumer.d1Trips * units.d1Write;
   for (const [method, calls] of Object.entries(io.doMethods))
     ms += calls * (DO_READS.has(method) ? units.doRead : units.doWrite);
+  // Objects started during the run (counting-entry.mjs counts constructor runs: first calls,
+  // and calls to objects the runtime had evicted) cost a SQLite open more.
   ms += io.doCalls.fresh * Math.max(0, units.doFresh - units.doWrite);
   return ms;
 }
@@ -38,9 +40,14 @@ export function summarize({ route, runs, unavailable, isolated }, pbkdf2, units)
   const bases = runs.map((r) => r.baseline);
   const served = sum(apps.map((a) => a.io.requests));
   const perRequest = (pick) => (served ? sum(apps.map((a) => pick(a.io))) / served : null);
-  // Per request answered (a static asset never reaches the Worker, so not per invocation).
   const answered = sum(apps.map((a) => a.requests));
-  const appCpu = apps.every((a) => a.cpuMs !== null) && answered ? sum(apps.map((a) => a.cpuMs)) / answered : null;
+  // Per request handled. A timed run ends with one request in flight per connection, which
+  // autocannon drops uncounted but the Worker runs to the end: its CPU is in the process's
+  // counter, so the divisor is the responses the Worker returned (~5 % more than autocannon
+  // counted for a login, at 60 req/s over 3 s). A static asset never reaches the Worker: the
+  // responses autocannon counted.
+  const handled = sum(apps.map((a) => Math.max(a.requests, a.io.completed ?? 0)));
+  const appCpu = apps.every((a) => a.cpuMs !== null) && handled ? sum(apps.map((a) => a.cpuMs)) / handled : null;
   const baseCpu = bases.every((b) => b.cpuMs !== null)
     ? sum(bases.map((b) => b.cpuMs)) / sum(bases.map((b) => b.requests))
     : null;
@@ -97,6 +104,8 @@ export function summarize({ route, runs, unavailable, isolated }, pbkdf2, units)
         errors: r.app.errors,
         requests: r.app.requests,
         cpuMs: r.app.cpuMs,
+        completed: r.app.io.completed,
+        pbkdf2Ms: r.app.pbkdf2?.cpuMs,
       },
       baseline: {
         rps: r.baseline.rps,
@@ -121,11 +130,16 @@ export function summarize({ route, runs, unavailable, isolated }, pbkdf2, units)
     summary.sequential = { n: isolated.n, cpuMs: isolated.cpuMs / isolated.n, simulatorMs: sim };
     summary.sequential.workerMs = Math.max(0, summary.sequential.cpuMs - sim);
   }
-  summary.checks = checkTargets(route.targets ?? {}, summary, pbkdf2);
+  // The PBKDF2 measured beside this route's runs, when it was (run.mjs), else the run's.
+  const paired = apps.filter((a) => a.pbkdf2?.cpuMs != null);
+  summary.pbkdf2Ms = paired.length
+    ? sum(paired.map((a) => a.pbkdf2.cpuMs * a.pbkdf2.n)) / sum(paired.map((a) => a.pbkdf2.n))
+    : pbkdf2.cpuMs;
+  summary.checks = checkTargets(route.targets ?? {}, summary);
   return summary;
 }
 
-function checkTargets(t, s, pbkdf2) {
+function checkTargets(t, s) {
   const checks = [];
   const add = (what, value, ok, goal) => checks.push({ what, value, goal, ok });
   if (t.rpsRatio !== undefined) add('req/s vs baseline', s.rpsRatio, s.rpsRatio >= t.rpsRatio, `≥ ${t.rpsRatio}`);
@@ -133,8 +147,8 @@ function checkTargets(t, s, pbkdf2) {
   if (t.errors !== undefined) add('errors', s.errors, s.errors <= t.errors, `${t.errors}`);
   if (t.cpuMs !== undefined && s.workerMs !== null)
     add('Worker CPU ms/req', s.workerMs, s.workerMs <= t.cpuMs, `≤ ${t.cpuMs}`);
-  if (t.cpuOverPbkdf2 !== undefined && s.workerMs !== null && pbkdf2.cpuMs !== null) {
-    const over = s.workerMs - pbkdf2.cpuMs;
+  if (t.cpuOverPbkdf2 !== undefined && s.workerMs !== null && s.pbkdf2Ms !== null) {
+    const over = s.workerMs - s.pbkdf2Ms;
     add('CPU ms/req beyond one PBKDF2', over, over <= t.cpuOverPbkdf2, `≤ ${t.cpuOverPbkdf2}`);
   }
   if (t.d1Trips !== undefined) add('D1 queries/req', s.io.d1Trips, s.io.d1Trips <= t.d1Trips, `≤ ${t.d1Trips}`);
@@ -193,7 +207,10 @@ function header(report) {
   const b = report.routes.find((r) => r.available)?.baseline;
   return [
     `bundle dist/bench/index.js: ${kib(report.bundle.raw)} raw, ${kib(report.bundle.gzip)} gzip; without the audio clips: ${kib(report.bundle.rawWithoutClips)} raw, ${kib(report.bundle.gzipWithoutClips)} gzip`,
-    `one PBKDF2 (100 000 iterations) in this workerd: ${f(report.pbkdf2.cpuMs)} ms CPU`,
+    `one PBKDF2 (100 000 iterations) in this workerd: ${f(report.pbkdf2.cpuMs)} ms CPU at the start${report.routes
+      .filter((r) => r.available && r.pbkdf2Ms !== report.pbkdf2.cpuMs)
+      .map((r) => `; ${f(r.pbkdf2Ms, 2)} ms beside the runs of ${r.name}`)
+      .join('')}`,
     ...['concurrent', 'sequential'].map((k) =>
       report.units?.[k]
         ? `simulator CPU per storage operation, ${k} (ms): ${Object.entries(report.units[k])
