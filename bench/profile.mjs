@@ -6,7 +6,7 @@
  * Miniflare's own isolates), and prints the functions that cost the most, per request.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -87,6 +87,8 @@ try {
   }
   const { profile } = await send('Profiler.stop');
   ws.close();
+  // --save=file.cpuprofile: the raw profile, for Chrome DevTools or a look at inclusive times.
+  if (args.save) writeFileSync(args.save, JSON.stringify(profile));
   report(profile, run);
 } finally {
   await app.mf.dispose();
