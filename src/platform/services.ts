@@ -10,7 +10,7 @@ import { d1Assistance, type AssistanceStore } from './assistance';
 import { queuedAudit, type Audit } from './audit';
 import { sealedCaptcha, type Captcha } from './captcha';
 import type { Clock } from './clock';
-import { database, requestDatabase } from './database';
+import { requestDatabase } from './database';
 import { queueDelivery, type Delivery } from './delivery';
 import { localDevTools, type DevTools } from './dev-tools';
 import { currentElection } from './election';
@@ -73,7 +73,11 @@ export function buildServices(env: Cloudflare.Env, deps: AppDeps, bookmark?: str
   const services: Services = {
     clock: deps.clock,
     hasher: deps.hasher,
-    voters: voterStore(db, () => database(env.DB.withSession('first-primary'))),
+    voters: voterStore(
+      () => d1.session,
+      db,
+      () => env.DB.withSession('first-primary'),
+    ),
     guards,
     links: kvLinks(env.TOKENS, env.NUMIC_HMAC_KEY, env.PUBLIC_ORIGIN),
     captcha,
