@@ -33,7 +33,7 @@ function simulatorMs(io, units) {
 }
 
 /** Medians over rounds; ratios paired round by round (baseline and app ran back to back). */
-export function summarize({ route, runs, unavailable, isolated }, pbkdf2, units) {
+export function summarize({ route, runs, unavailable, isolated, units: own }, pbkdf2, units) {
   const line = { name: route.name, expect: route.expect };
   if (unavailable) return { ...line, available: false, reason: unavailable };
   const apps = runs.map((r) => r.app);
@@ -74,8 +74,12 @@ export function summarize({ route, runs, unavailable, isolated }, pbkdf2, units)
     p99Ratio: median(runs.map((r) => r.app.p99 / Math.max(r.baseline.p99, 1))),
     cpuMs: appCpu,
     cpuNetMs: appCpu !== null && baseCpu !== null ? appCpu - baseCpu : null,
+    // Priced right after this route's rounds when it was (run.mjs), else at the start of the run.
     simulatorMs:
-      units?.concurrent && served ? sum(apps.map((a) => simulatorMs(a.io, units.concurrent))) / served : null,
+      (own ?? units?.concurrent) && served
+        ? sum(apps.map((a) => simulatorMs(a.io, own ?? units.concurrent))) / served
+        : null,
+    units: own ?? undefined,
     io: {
       d1Trips: perRequest((io) => io.d1.trips),
       d1Statements: perRequest((io) => io.d1.statements),
