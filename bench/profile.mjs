@@ -5,6 +5,7 @@
  * records the app's isolate (the Worker and its AccessState objects; D1 and KV run in
  * Miniflare's own isolates), and prints the functions that cost the most, per request.
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -82,6 +83,8 @@ try {
   }
   const { profile } = await send('Profiler.stop');
   ws.close();
+  // --save=file.cpuprofile: the raw profile, for Chrome DevTools or a look at inclusive times.
+  if (args.save) writeFileSync(args.save, JSON.stringify(profile));
   report(profile, run);
 } finally {
   await app.mf.dispose();

@@ -47,8 +47,14 @@ export function randomString(alphabet: string, length: number): string {
   return out;
 }
 
+// A login hex-encodes four HMACs (a success a SHA-256 more): a table, not strings per byte.
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const view = new Uint8Array(bytes);
+  let out = '';
+  for (let i = 0; i < view.length; i++) out += HEX[view[i]!];
+  return out;
 }
 
 export async function sha256Hex(text: string): Promise<string> {

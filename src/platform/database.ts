@@ -38,6 +38,8 @@ export function isBookmark(value: string | undefined): value is string {
 /** One request's way to D1: a session opened on first use, and its bookmark afterwards. */
 export interface RequestDatabase {
   readonly db: Database;
+  /** The same session without drizzle, for the statements built once per isolate (voters.ts). */
+  readonly session: D1DatabaseSession;
   /** The session's latest bookmark, or null when the request never reached D1. */
   bookmark(): string | null;
   /** Asks for the bookmark to be handed to the voter (their next reads must see this write). */
@@ -56,10 +58,13 @@ export function requestDatabase(d1: D1Database, bookmark: string | undefined): R
   let db: Database | undefined;
   let keep = false;
   const current = () => session?.getBookmark() ?? null;
+  const open = () => (session ??= d1.withSession(isBookmark(bookmark) ? bookmark : 'first-unconstrained'));
   return {
     get db() {
-      session ??= d1.withSession(isBookmark(bookmark) ? bookmark : 'first-unconstrained');
-      return (db ??= database(session));
+      return (db ??= database(open()));
+    },
+    get session() {
+      return open();
     },
     bookmark: current,
     keep: () => void (keep = true),

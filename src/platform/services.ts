@@ -88,7 +88,12 @@ export function buildServices(
   const services: Services = {
     clock: deps.clock,
     hasher: deps.hasher,
-    voters: voterStore(db, primary, trail),
+    voters: voterStore(
+      () => d1.session,
+      db,
+      () => env.DB.withSession('first-primary'),
+      trail,
+    ),
     guards,
     links: kvLinks(env.TOKENS, env.NUMIC_HMAC_KEY, env.PUBLIC_ORIGIN),
     captcha,

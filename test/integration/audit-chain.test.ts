@@ -64,7 +64,12 @@ describe('audit chain writers', () => {
     const hmacs = ['a'.repeat(64), 'a' + 'b'.repeat(63)];
     expect(CHAINS.renewal(hmacs[0])).toBe(CHAINS.renewal(hmacs[1]));
     const { trail: t, pauses } = trail();
-    const store = voterStore(db, db, t);
+    const store = voterStore(
+      () => env.DB.withSession('first-primary'),
+      db,
+      () => env.DB.withSession('first-primary'),
+      t,
+    );
     await Promise.all(
       ids.map((voterId, i) =>
         store.renewPassword({

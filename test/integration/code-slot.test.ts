@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DAY, harness, seedElection, seedVoter, text } from '../helpers';
-import { CODE_SLOT, withCode } from '../../src/views/code-slot';
+import { DAY, DEMO, harness, seedElection, seedVoter, text, type Harness } from '../helpers';
+import { CODE_SLOT, VALUE_SLOT, withCode } from '../../src/views/code-slot';
 
 const ids = (html: string) => ({
   hidden: /name="captchaId" value="([A-Za-z0-9_-]+)"/.exec(html)?.[1],
@@ -43,6 +43,36 @@ describe('login screen rendered once, a fresh code per load', () => {
     const second = /data-now="(\d+)"/.exec(await (await h.get('/')).text())?.[1];
     expect(first).toBe(String(h.now - 30_000));
     expect(second).toBe(String(h.now));
+  });
+
+  it('answers every wrong password with its own code and the identifier typed', async () => {
+    const h = harness();
+    const wrong = async (h: Harness, identifier: string) => {
+      const code = await h.code(await (await h.get('/')).text());
+      return h.post('/login', { identifier, password: 'not-the-password', ...code });
+    };
+    const first = await wrong(h, DEMO.identifier);
+    const second = await wrong(h, 'zzzz.zzzz.zzz1');
+    expect([first.status, second.status]).toEqual([401, 401]);
+    const [a, b] = [await first.text(), await second.text()];
+    expect(a).toContain(`name="identifier" type="text" value="${DEMO.identifier}"`);
+    expect(b).toContain('name="identifier" type="text" value="zzzz.zzzz.zzz1"');
+    expect(text(b)).toContain('Identifiant ou mot de passe incorrect.');
+    expect(ids(a).hidden).not.toBe(ids(b).hidden);
+    expect(ids(b).image).toBe(ids(b).hidden);
+    expect(b).not.toContain(VALUE_SLOT);
+    // One page but for the code and the identifier.
+    expect(a.replaceAll(ids(a).hidden!, 'C').replaceAll(DEMO.identifier, 'I')).toBe(
+      b.replaceAll(ids(b).hidden!, 'C').replaceAll('zzzz.zzzz.zzz1', 'I'),
+    );
+  });
+
+  it('escapes the value given back as hono/jsx does', async () => {
+    const render = (slot: string, value: string) => `<input value="${value}"><p>${slot}</p>`;
+    expect(await withCode('v', 'AAA', 0, render, `"><script>&'`)).toBe(
+      '<input value="&quot;&gt;&lt;script&gt;&amp;&#39;"><p>AAA</p>',
+    );
+    expect(await withCode('v', 'BBB', 0, render)).toBe('<input value=""><p>BBB</p>');
   });
 
   it('renders a key once per minute', async () => {
