@@ -1,7 +1,8 @@
 // Reach (issue 5) in Chromium: axe-core finds no WCAG 2.0/2.1 A/AA violation on any screen in
 // either language; no screen scrolls sideways at 320 px; screenshots at 360 and 1280 px; a
 // keyboard-only login; the voter's own time zone; the countdown updating itself; focus on
-// the error summary; the audio code decoding; the copy button; the language switch.
+// the error summary; the security code at 320 px (size, contrast, a new code) and its audio
+// (2–8 s, the page language only); the copy button; the language switch.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, readCode, screenshot, waitForMessage } from './browser.mjs';
@@ -309,7 +310,7 @@ test('the countdown updates itself without a reload', async () => {
   }
 });
 
-test('"Écouter le code" plays a 2–8 s WAV in the page language', async () => {
+test('"Écouter le code" plays a 2–8 s WAV in the page language, and only in it', async () => {
   for (const lang of ['fr', 'en']) {
     const { context, page } = await open(lang);
     try {
@@ -324,6 +325,72 @@ test('"Écouter le code" plays a 2–8 s WAV in the page language', async () => 
       });
       assert.ok(duration > 2 && duration < 8, `duration ${duration}`);
       assert.ok(!digitsInBytes.includes(await readCode(page)), 'the digits are not in the bytes');
+      // In the page's language, even when asked for the other one: one sound per code.
+      const languages = await page.evaluate(
+        async (other) => {
+          const src = document.querySelector('.captcha-audio audio').src;
+          const asked = new URL(src);
+          asked.searchParams.set('lang', other);
+          return Promise.all([src, asked.href].map(async (u) => (await fetch(u)).headers.get('content-language')));
+        },
+        lang === 'fr' ? 'en' : 'fr',
+      );
+      assert.deepEqual(languages, [lang, lang]);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the security code at 320 px: the whole picture at 240 × 90, ink ≥ 4.5:1 on its background, "Nouveau code"', async () => {
+  for (const lang of ['fr', 'en']) {
+    const { context, page } = await open(lang);
+    try {
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.goto(BASE_URL);
+      const measure = () =>
+        page.evaluate(async () => {
+          const img = document.querySelector('img.captcha-image');
+          await img.decode();
+          const box = img.getBoundingClientRect();
+          const canvas = document.createElement('canvas');
+          [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+          const ctx = canvas.getContext('2d');
+          ctx.drawImage(img, 0, 0);
+          const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+          const lum = [];
+          for (let i = 0; i < data.length; i += 4) {
+            const [r, g, b] = [data[i], data[i + 1], data[i + 2]].map((v) => {
+              const c = v / 255;
+              return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+            });
+            lum.push(0.2126 * r + 0.7152 * g + 0.0722 * b);
+          }
+          lum.sort((a, b) => a - b);
+          // The ink (the darkest 2 %: stroke cores, not their anti-aliased edges) against the
+          // background (the median: most of the picture is background).
+          const ink = lum[Math.floor(lum.length * 0.02)];
+          const paper = lum[Math.floor(lum.length * 0.5)];
+          return {
+            src: img.getAttribute('src'),
+            box: { left: box.left, right: box.right, width: box.width, height: box.height },
+            viewport: document.documentElement.clientWidth,
+            contrast: (paper + 0.05) / (ink + 0.05),
+          };
+        });
+      const first = await measure();
+      assert.ok(first.box.width >= 240 && first.box.height >= 90, `shown at ${first.box.width} × ${first.box.height}`);
+      assert.ok(first.box.left >= 0 && first.box.right <= first.viewport, 'shown whole, inside the screen');
+      assert.ok(first.contrast >= 4.5, `contrast ${first.contrast.toFixed(1)}:1`);
+      await screenshot(page, `captcha-320-${lang}`);
+      await page.getByRole('button', { name: lang === 'fr' ? 'Nouveau code' : 'New code' }).click();
+      await page.waitForFunction(
+        (old) => document.querySelector('img.captcha-image')?.getAttribute('src') !== old,
+        first.src,
+      );
+      const second = await measure();
+      assert.notEqual(second.src, first.src, 'another code, another picture');
+      assert.ok(second.contrast >= 4.5, `contrast ${second.contrast.toFixed(1)}:1`);
     } finally {
       await context.close();
     }
