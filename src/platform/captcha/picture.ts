@@ -87,12 +87,17 @@ function arc(cx: number, cy: number, radius: number, from: number, sweep: number
 /**
  * `line` with one short gap cut into it, somewhere along its length (the gap left between the
  * round ends is a fifth to half of the stroke's width): people close such gaps without
- * noticing, a reader of shapes sees two strokes. Tesseract read 2–4 % of codes without the
- * gaps, 0–2 % with them.
+ * noticing, a reader of shapes sees two strokes. All else equal, tesseract's best run read
+ * 4.5 % of 200 codes without the gaps, 1 % with them.
  */
-function broken(rand: Random, line: Polyline, width: number): Polyline[] {
+function length(line: Polyline): number {
   let total = 0;
   for (let p = 2; p < line.length; p += 2) total += Math.hypot(line[p]! - line[p - 2]!, line[p + 1]! - line[p - 1]!);
+  return total;
+}
+
+function broken(rand: Random, line: Polyline, width: number): Polyline[] {
+  const total = length(line);
   const gap = width * between(rand, 1.2, 1.45);
   if (total < MIN_BROKEN) return [line];
   const start = between(rand, gap, total - 2 * gap);
