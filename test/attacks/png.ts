@@ -1,10 +1,11 @@
 /**
- * What the attack suite reads pictures with: a PNG decoder (8-bit greyscale, RGB or RGBA,
- * every filter, no interlace: what the Worker writes and what Chromium's screenshots are),
- * giving the chunk list too, and a greyscale encoder for the pictures handed to tesseract.
+ * What the attack suite reads pictures with: a PNG decoder (4- or 8-bit greyscale, 8-bit RGB
+ * or RGBA, every filter, no interlace: what the Worker writes and what Chromium's screenshots
+ * are), giving the chunk list too, and an 8-bit greyscale encoder for the pictures handed to
+ * tesseract (the Worker's own encoder keeps 16 levels only).
  * Works in workerd and in Node (DecompressionStream is in both).
  */
-import { encodeGreyPng } from '../../src/platform/captcha/png';
+import { zlibFixed } from '../../src/platform/captcha/png';
 import type { Grey } from './knn';
 
 export interface DecodedPng extends Grey {
@@ -24,6 +25,7 @@ export async function decodePng(file: Uint8Array): Promise<DecodedPng> {
   let width = 0;
   let height = 0;
   let colour = 0;
+  let depth = 8;
   for (let at = 8; at + 8 <= file.length;) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(...file.subarray(at + 4, at + 8));
@@ -32,8 +34,11 @@ export async function decodePng(file: Uint8Array): Promise<DecodedPng> {
     if (type === 'IHDR') {
       width = view.getUint32(at + 8);
       height = view.getUint32(at + 12);
-      if (data[8] !== 8 || data[12] !== 0) throw new Error('png: only 8-bit, non-interlaced');
+      depth = data[8]!;
       colour = data[9]!;
+      if (data[12] !== 0 || !(depth === 8 || (depth === 4 && colour === 0))) {
+        throw new Error(`png: ${depth}-bit colour type ${colour}, interlace ${data[12]}`);
+      }
     }
     if (type === 'IDAT') idat.push(data);
     at += 12 + length;
@@ -47,7 +52,7 @@ export async function decodePng(file: Uint8Array): Promise<DecodedPng> {
     at += d.length;
   }
   const raw = await inflate(joined);
-  const stride = width * bpp;
+  const stride = depth === 4 ? Math.ceil(width / 2) : width * bpp;
   const px = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;
@@ -70,6 +75,15 @@ export async function decodePng(file: Uint8Array): Promise<DecodedPng> {
     }
   }
   const grey = new Uint8Array(width * height);
+  if (depth === 4) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const byte = px[y * stride + (x >> 1)]!;
+        grey[y * width + x] = (x & 1 ? byte & 15 : byte >> 4) * 17;
+      }
+    }
+    return { width, height, grey, chunks };
+  }
   for (let i = 0; i < width * height; i++) {
     grey[i] =
       bpp === 1 ? px[i]! : Math.round(0.2126 * px[i * bpp]! + 0.7152 * px[i * bpp + 1]! + 0.0722 * px[i * bpp + 2]!);
@@ -85,4 +99,44 @@ export function crop(img: Grey, x: number, y: number, width: number, height: num
   return { width, height, grey };
 }
 
-export const encodePng = (img: Grey) => encodeGreyPng(img.width, img.height, img.grey);
+/** An 8-bit greyscale PNG of `img` (no filter; the same zlib writer as the Worker's). */
+export function encodePng(img: Grey): Uint8Array {
+  const raw = new Uint8Array((img.width + 1) * img.height);
+  for (let y = 0; y < img.height; y++)
+    raw.set(img.grey.subarray(y * img.width, (y + 1) * img.width), y * (img.width + 1) + 1);
+  const header = new Uint8Array(13);
+  new DataView(header.buffer).setUint32(0, img.width);
+  new DataView(header.buffer).setUint32(4, img.height);
+  header[8] = 8;
+  const chunk = (type: string, data: Uint8Array) => {
+    const out = new Uint8Array(12 + data.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, data.length);
+    for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+    out.set(data, 8);
+    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+    return out;
+  };
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlibFixed(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}

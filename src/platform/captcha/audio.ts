@@ -205,9 +205,16 @@ export async function renderCaptchaAudio(
   const drift = range(0.5, 2) / SAMPLE_RATE;
   const phase = range(0, 2 * Math.PI);
   let noise = 0;
+  // The drift's sine by rotation, as in mix().
+  let sin = Math.sin(phase);
+  let cos = Math.cos(phase);
+  const [ds, dc] = [Math.sin(2 * Math.PI * drift), Math.cos(2 * Math.PI * drift)];
   for (let i = 0; i < total; i++) {
     noise = noise * smoothing + (rand() * 2 - 1) * (1 - smoothing);
-    out[i]! += murmur[i]! + noise * level * 2 * (0.75 + 0.25 * Math.sin(phase + 2 * Math.PI * drift * i));
+    out[i]! += murmur[i]! + noise * level * 2 * (0.75 + 0.25 * sin);
+    const next = sin * dc + cos * ds;
+    cos = cos * dc - sin * ds;
+    sin = next;
   }
   return wav16(out);
 }
@@ -230,9 +237,11 @@ function wav16(samples: Float32Array): Uint8Array<ArrayBuffer> {
   view.setUint16(34, 16, true);
   ascii(36, 'data');
   view.setUint32(40, samples.length * 2, true);
+  // WAV is little-endian, as every platform Workers run on: the samples go in through a view.
+  const pcm = new Int16Array(bytes.buffer, 44, samples.length);
   for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i]!));
-    view.setInt16(44 + i * 2, Math.round(s * 32767), true);
+    const s = samples[i]!;
+    pcm[i] = Math.round((s < -1 ? -1 : s > 1 ? 1 : s) * 32767);
   }
   return bytes;
 }

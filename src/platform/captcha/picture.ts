@@ -9,7 +9,7 @@
  * widths, so that neither cutting the picture into digits nor removing the clutter by colour
  * or stroke width is simple (what each measure bought against which reader: README,
  * "The security code").
- * What stays for people: dark ink (#1d1d1d) on a light background (≥ 13:1), digits 40–55 px
+ * What stays for people: dark ink (#222222) on a light background (≥ 11:1), digits 40–55 px
  * tall at the picture's own size, and "Nouveau code" for another drawing.
  */
 import { hmacHex } from '../crypto';
@@ -21,9 +21,12 @@ import { canvas, stroke } from './raster';
 export const CAPTCHA_WIDTH = 240;
 export const CAPTCHA_HEIGHT = 90;
 
-/** The ink's grey level and the background's range (contrast: test/unit/captcha-picture.test.ts). */
-export const INK = 0x1d;
-export const PAPER = [0xe6, 0xfa] as const;
+/**
+ * The ink's grey level and the background's range, levels of the 4-bit PNG (multiples of 17;
+ * contrast 11.7:1 at the least: test/unit/captcha-picture.test.ts).
+ */
+export const INK = 0x22;
+export const PAPER = [0xdd, 0xff] as const;
 
 type Point = [number, number];
 
@@ -245,14 +248,18 @@ export function paintPicture(rand: Random, strokes: Stroked[]): Uint8Array {
     phase: between(rand, 0, 2 * Math.PI),
   };
   const [low, high] = PAPER;
+  // t = 0.5 + a gradient + a product of two waves: each term per column or per row, once.
+  const column = Float32Array.from({ length: W }, (_, x) => 0.5 + (0.25 * g.ax * x) / W);
+  const columnWave = Float32Array.from({ length: W }, (_, x) => 0.25 * Math.sin(g.fx * x + g.phase));
   const grey = new Uint8Array(W * H);
   for (let y = 0; y < H; y++) {
+    const row = (0.25 * g.ay * y) / H;
+    const rowWave = Math.sin(g.fy * y);
     for (let x = 0; x < W; x++) {
-      const t =
-        0.5 + 0.25 * ((g.ax * x) / W + (g.ay * y) / H) + 0.25 * Math.sin(g.fx * x + g.phase) * Math.sin(g.fy * y);
-      const paper = low + (high - low) * Math.min(1, Math.max(0, t));
-      const ink = c.ink[y * W + x]!;
-      grey[y * W + x] = Math.round(paper + (INK - paper) * ink);
+      const t = column[x]! + row + columnWave[x]! * rowWave;
+      const paper = low + (high - low) * (t < 0 ? 0 : t > 1 ? 1 : t);
+      const i = y * W + x;
+      grey[i] = Math.round(paper + (INK - paper) * c.ink[i]!);
     }
   }
   return grey;
