@@ -23,7 +23,8 @@ export const OFFLINE_ENV = {
 export const DEV_SECRETS = ['IDENTIFIER_HMAC_KEY', 'NUMIC_HMAC_KEY', 'CAPTCHA_KEY', 'DELIVERY_KEY'];
 
 /**
- * Makes sure .dev.vars exists with DEV_TOOLS=1 and a random value for every secret;
+ * Makes sure .dev.vars exists with DEV_TOOLS=1 and a random value for every secret and for
+ * the local operator password (OPERATOR_PASSWORD, which the operator commands read from here);
  * keeps what is already there (so local sessions and data stay valid across restarts).
  */
 export function ensureDevVars() {
@@ -32,7 +33,7 @@ export function ensureDevVars() {
   const vars = parseVars(text);
   let added = '';
   if (!('DEV_TOOLS' in vars)) added += 'DEV_TOOLS=1\n';
-  for (const name of DEV_SECRETS) {
+  for (const name of [...DEV_SECRETS, 'OPERATOR_PASSWORD']) {
     if (!vars[name]) added += `${name}=${randomBytes(32).toString('base64url')}\n`;
   }
   if (added) {
