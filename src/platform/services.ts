@@ -14,7 +14,7 @@ import type { Clock } from './clock';
 import { database, requestDatabase } from './database';
 import { queueDelivery, type Delivery } from './delivery';
 import { localDevTools, type DevTools } from './dev-tools';
-import { currentElection } from './election';
+import { currentElection, freshElection } from './election';
 import { durableGuards, type Guards } from './guard/guards';
 import { kvLinks, type LinkStore } from './links';
 import type { PasswordHasher } from './passwords';
@@ -31,9 +31,12 @@ export interface AppDeps {
   decorate?: (services: Services) => Services;
 }
 
-/** The election's settings, cached per isolate (platform/election.ts). */
+/** The election's settings (platform/election.ts). */
 export interface ElectionSettings {
+  /** For what a screen shows: cached per isolate (≤ 30 s old). */
   current(): Promise<Election>;
+  /** For what a request decides (the window): the D1 primary's, so a change applies at once. */
+  fresh(): Promise<Election>;
 }
 
 export interface Services {
@@ -99,7 +102,10 @@ export function buildServices(
     captcha,
     delivery: queueDelivery(env.DELIVERY, env.DELIVERY_KEY, db, primary, trail),
     audit: queuedAudit(env.AUDIT),
-    election: { current: () => currentElection(db, env.ELECTION_ID, deps.clock()) },
+    election: {
+      current: () => currentElection(db, env.ELECTION_ID, deps.clock()),
+      fresh: () => freshElection(primary, env.ELECTION_ID, deps.clock()),
+    },
     sessions: new SessionStore(env.TOKENS),
     pseudonyms: hmacPseudonyms(env.NUMIC_HMAC_KEY, env.IDENTIFIER_HMAC_KEY),
     assistance: d1Assistance(db),
