@@ -15,12 +15,16 @@ import { database, requestDatabase } from './database';
 import { queueDelivery, type Delivery } from './delivery';
 import { localDevTools, type DevTools } from './dev-tools';
 import { currentElection, freshElection } from './election';
+import { d1ElectionAdmin, type ElectionAdmin } from './election-admin';
+import { operatorAuth, type OperatorAuth } from './operators/auth';
+import { d1Roll, type RollStore } from './roll/store';
 import { durableGuards, type Guards } from './guard/guards';
 import { kvLinks, type LinkStore } from './links';
 import type { PasswordHasher } from './passwords';
 import { log } from './log';
 import { hmacPseudonyms, type Pseudonyms } from './pseudonyms';
 import { SessionStore } from './sessions';
+import type { JWTVerifyGetKey } from 'jose';
 import { voterStore, type VoterStore } from './voters';
 
 /** What the Worker is built with: tests inject a clock, a counting hasher, counting wrappers. */
@@ -29,6 +33,8 @@ export interface AppDeps {
   hasher: PasswordHasher;
   /** Wraps the services of each request (tests count the work at the interfaces). */
   decorate?: (services: Services) => Services;
+  /** The keys Access JWTs are checked with; the team's certs URL when absent (tests give theirs). */
+  accessKeys?: JWTVerifyGetKey;
 }
 
 /** The election's settings (platform/election.ts). */
@@ -52,6 +58,12 @@ export interface Services {
   sessions: SessionStore;
   pseudonyms: Pseudonyms;
   assistance: AssistanceStore;
+  /** Who an operator is (Cloudflare Access, or the local password), platform/operators. */
+  operators: OperatorAuth;
+  /** The electoral roll as operators load it (platform/roll). */
+  roll: RollStore;
+  /** The operators' writes of the election's settings and contests. */
+  electionAdmin: ElectionAdmin;
   /** The public origin of e-mailed addresses (links, the help page). */
   origin: string;
   /**
@@ -109,6 +121,19 @@ export function buildServices(
     sessions: new SessionStore(env.TOKENS),
     pseudonyms: hmacPseudonyms(env.NUMIC_HMAC_KEY, env.IDENTIFIER_HMAC_KEY),
     assistance: d1Assistance(db),
+    operators: operatorAuth(
+      {
+        password: env.OPERATOR_PASSWORD,
+        devTools: env.DEV_TOOLS === '1',
+        teamDomain: env.ACCESS_TEAM_DOMAIN,
+        audience: env.ACCESS_AUD,
+        roles: env.OPERATOR_ROLES,
+        keys: deps.accessKeys,
+      },
+      guards,
+    ),
+    roll: d1Roll(db, primary, trail),
+    electionAdmin: d1ElectionAdmin(primary, Number(env.ELECTION_ID), trail),
     origin: env.PUBLIC_ORIGIN,
     background(task) {
       const logged = task.catch((err: unknown) => log.error('background_failed', err));
