@@ -84,8 +84,11 @@ export interface RollStore {
 }
 
 export const MAX_PARAMS = 100;
-/** Columns bound per inserted voter (see `insertVoters`). */
-const INSERT_PARAMS = 10;
+/**
+ * Values bound per inserted voter: the ten set below and `session_generation`, whose schema
+ * default drizzle binds too (D1 refuses the 101st parameter of a statement).
+ */
+export const INSERT_PARAMS = 11;
 export const ROWS_PER_INSERT = Math.floor(MAX_PARAMS / INSERT_PARAMS);
 /** NUMICs per `IN (…)` list, with one more parameter beside them. */
 export const NUMICS_PER_STATEMENT = MAX_PARAMS - 2;
@@ -163,6 +166,7 @@ export function d1Roll(db: () => Database, primary: () => Database, trail: Audit
                 constituency: r.constituency,
                 consulate: r.consulate,
                 seenRun,
+                sessionGeneration: 0,
                 createdAt: now,
                 updatedAt: now,
               })),
