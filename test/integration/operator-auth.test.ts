@@ -3,6 +3,7 @@ import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { DAY, T0, seedElection } from '../helpers';
+import { capturedQueues } from '../renewal-helpers';
 
 const TEAM = 'https://isoloir.cloudflareaccess.com';
 const AUD = 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2';
@@ -39,9 +40,18 @@ async function token(
     .sign((opts.key ?? ours).privateKey);
 }
 
-function operatorApp(vars: Partial<Cloudflare.Env>, opts: { now?: number; origin?: string } = {}) {
+function operatorApp(
+  vars: Partial<Cloudflare.Env>,
+  opts: { now?: number; origin?: string; base?: Cloudflare.Env } = {},
+) {
   const app = createApp({ clock: () => opts.now ?? T0, accessKeys: jwks });
-  const bindings = { ...env, DEV_TOOLS: undefined, ...vars } as Cloudflare.Env;
+  // Nothing from a developer's .dev.vars (which the test pool reads too): each test says its mode.
+  const bindings = {
+    ...(opts.base ?? env),
+    DEV_TOOLS: undefined,
+    OPERATOR_PASSWORD: undefined,
+    ...vars,
+  } as Cloudflare.Env;
   return async (path: string, headers: Record<string, string> = {}, init: RequestInit = {}) => {
     const ctx = createExecutionContext();
     const res = await app.request(
@@ -96,12 +106,23 @@ describe('operators through Cloudflare Access', () => {
     expect((await call('/operateur/api/election', { 'cf-access-jwt-assertion': await token() })).status).toBe(200);
   });
 
-  it('refuses an identity the role map does not know', async () => {
-    const call = operatorApp(access);
+  it('refuses an identity the role map does not know, and audits the refusal', async () => {
+    const q = capturedQueues();
+    const call = operatorApp(access, { base: q.bindings });
     const res = await call('/operateur/api/whoami', {
       'cf-access-jwt-assertion': await token({ email: 'someone@example.org' }),
     });
     expect(res).toMatchObject({ status: 403, body: { error: 'no_role' } });
+    const audited = q.sent.filter((m) => m.queue === 'AUDIT').map((m) => m.body.record as Record<string, unknown>);
+    expect(audited).toEqual([
+      {
+        event: 'operator.auth',
+        at: T0,
+        outcome: 'failure',
+        detail: JSON.stringify({ reason: 'no_role', path: '/operateur/api/whoami' }),
+      },
+    ]);
+    expect(JSON.stringify(audited)).not.toContain('someone@example.org');
   });
 
   it('fails closed when the team, the audience or the role map is missing or wrong', async () => {

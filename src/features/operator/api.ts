@@ -62,6 +62,13 @@ operatorApi.use('*', async (c, next) => {
   );
   c.header('Cache-Control', 'no-store');
   if (!result.ok) {
+    // A refused operator is audited too (the reason, never what was presented).
+    await s.audit.record({
+      event: 'operator.auth',
+      at: now,
+      outcome: 'failure',
+      detail: JSON.stringify({ reason: result.refusal, path: c.req.path }),
+    });
     const key = `operator.error.${result.refusal}` as MessageKey;
     if (result.refusal === 'throttled') {
       const wait = result.retryAfterMs ?? 60_000;
