@@ -220,6 +220,8 @@ export const en = {
     'Constituency {constituency}: its ballot box is already set up, the question can no longer change.',
   'operator.error.mass_deactivation':
     'This import would deactivate {count} voters out of {active} active ones (over 10 % in 24 hours, counting recent deactivations): refused. Run it again with --allow-mass-deactivation if this is intended.',
+  'operator.error.election_missing':
+    'No election is defined yet: create it first with `npm run election -- set --title … --opens … --closes …`.',
   'operator.error.unavailable': 'The service is unavailable for a moment: nothing was changed, try again.',
   'operator.error.not_found': 'Unknown address of the operator interface.',
   ...helpEn,

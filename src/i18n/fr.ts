@@ -230,6 +230,8 @@ export const fr = {
     'Circonscription {constituency} : son urne est déjà constituée, la question ne peut plus changer.',
   'operator.error.mass_deactivation':
     'Cet import désactiverait {count} électeurs sur {active} actifs (plus de 10 % en 24 heures, en comptant les désactivations récentes) : refusé. Relancez avec --allow-mass-deactivation si c’est voulu.',
+  'operator.error.election_missing':
+    'Aucune élection n’est encore définie : créez-la d’abord avec `npm run election -- set --title … --opens … --closes …`.',
   'operator.error.unavailable': 'Le service est momentanément indisponible : rien n’a été modifié, réessayez.',
   'operator.error.not_found': 'Adresse inconnue de l’interface des opérateurs.',
   ...helpFr,

@@ -19,8 +19,9 @@ export interface ContestInput {
 }
 
 export interface ElectionAdmin {
-  /** From the primary: what the operator changes is what is there now. */
-  read(): Promise<{ election: Election; contests: Contest[] }>;
+  /** From the primary: what the operator changes is what is there now (null: no election yet). */
+  read(): Promise<{ election: Election | null; contests: Contest[] }>;
+  /** Creates the election's row on first use (a new deployment's D1 has none). */
   update(set: Pick<Election, 'title' | 'opensAt' | 'closesAt'>, audit: AuditRecord): Promise<Election>;
   setContests(list: readonly ContestInput[], now: number, audit: AuditRecord): Promise<Contest[]>;
 }
@@ -36,17 +37,22 @@ export function d1ElectionAdmin(primary: () => Database, electionId: number, tra
         .where(eq(contests.electionId, electionId))
         .orderBy(asc(sql`CAST(${contests.constituency} AS INTEGER)`)),
     ]);
-    if (!election[0]) throw new AppError('misconfigured', 'election_not_loaded');
-    return { election: election[0], contests: list };
+    return { election: election[0] ?? null, contests: list };
   }
   return {
     read,
     async update(set, audit) {
       await trail.append(CHAINS.operator(), [audit], (d) => [
-        d.update(elections).set(set).where(eq(elections.id, electionId)),
+        d
+          .insert(elections)
+          // Until a roll is imported, renewals open with the vote (roll/store.ts moves it earlier).
+          .values({ id: electionId, ...set, rollLoadedAt: set.opensAt })
+          .onConflictDoUpdate({ target: elections.id, set }),
       ]);
       forgetElection();
-      return (await read()).election;
+      const { election } = await read();
+      if (!election) throw new AppError('misconfigured', 'election_not_loaded');
+      return election;
     },
     async setContests(list, now, audit) {
       await trail.append(CHAINS.operator(), [audit], (d) =>

@@ -342,3 +342,31 @@ describe('election settings through the operator API', () => {
     });
   });
 });
+
+describe('a new deployment, before any election', () => {
+  beforeEach(async () => {
+    await env.DB.prepare('DELETE FROM elections').run();
+  });
+
+  it('refuses an import and a partial setting, then creates the election from a full one', async () => {
+    const call = api({ ...env, ...local } as Cloudflare.Env);
+    const early = await call('/roll/rows', { run: 'run-early-0001', replace: false, rows: [row(1)] });
+    expect(early).toMatchObject({ status: 409, body: { error: 'election_missing' } });
+    expect(early.body.message).toContain('npm run election -- set');
+    expect((await call('/election', { title: 'Législatives 2027' })).body.error).toBe('election_missing');
+    expect((await call('/election')).status).toBe(404);
+    const created = await call('/election', {
+      title: 'Législatives 2027',
+      opens: new Date(T0 + 10 * DAY).toISOString(),
+      closes: new Date(T0 + 16 * DAY).toISOString(),
+    });
+    expect(created).toMatchObject({ status: 200, body: { title: 'Législatives 2027' } });
+    const stored = await env.DB.prepare('SELECT roll_loaded_at, opens_at FROM elections').first<
+      Record<string, number>
+    >();
+    expect(stored!.roll_loaded_at).toBe(stored!.opens_at);
+    // The first import opens the renewal screens: the roll is loaded now.
+    expect((await call('/roll/rows', { run: 'run-first-0001', replace: false, rows: [row(1)] })).status).toBe(200);
+    expect((await env.DB.prepare('SELECT roll_loaded_at FROM elections').first())!.roll_loaded_at).toBe(T0);
+  });
+});

@@ -114,7 +114,9 @@ operatorApi.get('/whoami', (c) => c.json({ id: c.var.operator.id, role: c.var.op
 operatorApi.get('/election', async (c) => {
   const denied = forbidden(c, 'election.set');
   if (denied) return denied;
-  return c.json(electionSummary(await c.var.services.electionAdmin.read()));
+  const { election, contests } = await c.var.services.electionAdmin.read();
+  if (!election) return refusal(c, 404, 'operator.error.election_missing');
+  return c.json(electionSummary({ election, contests }));
 });
 
 operatorApi.post('/election', async (c) => {
@@ -140,7 +142,8 @@ operatorApi.post('/roll/rows', async (c) => {
   if (denied) return denied;
   const input = await body(c, rowsBody);
   if (input instanceof Response) return input;
-  return c.json(await importChunk(c.var.services, c.var.operator, input));
+  const answer = await importChunk(c.var.services, c.var.operator, input);
+  return answer ? c.json(answer) : refusal(c, 409, 'operator.error.election_missing');
 });
 
 operatorApi.post('/roll/seen', async (c) => {

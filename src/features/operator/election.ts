@@ -54,16 +54,19 @@ export async function applyElection(
   const now = s.clock();
   const current = await s.electionAdmin.read();
   const { election } = current;
-  const opensAt = input.opens === undefined ? election.opensAt : Date.parse(input.opens);
-  const closesAt = input.closes === undefined ? election.closesAt : Date.parse(input.closes);
+  if (!election && (input.title === undefined || input.opens === undefined || input.closes === undefined)) {
+    return { reject: { status: 409, key: 'operator.error.election_missing' } };
+  }
+  const opensAt = input.opens === undefined ? election!.opensAt : Date.parse(input.opens);
+  const closesAt = input.closes === undefined ? election!.closesAt : Date.parse(input.closes);
   if (Number.isNaN(opensAt) || Number.isNaN(closesAt)) {
     return { reject: { status: 400, key: 'operator.error.bad_request', params: { detail: 'opens/closes' } } };
   }
   if (closesAt <= opensAt) return { reject: { status: 400, key: 'operator.error.close_before_open' } };
-  if (opensAt !== election.opensAt && now >= election.opensAt) {
+  if (election && opensAt !== election.opensAt && now >= election.opensAt) {
     return { reject: { status: 409, key: 'operator.error.opening_after_ballots' } };
   }
-  const title = input.title ?? election.title;
+  const title = input.title ?? election!.title;
   const updated = await s.electionAdmin.update(
     { title, opensAt, closesAt },
     {
@@ -93,6 +96,7 @@ export async function applyContests(
     if (new Set(c.answers).size < 2) return { reject: { status: 400, key: 'operator.error.few_answers', params } };
   }
   const current = await s.electionAdmin.read();
+  if (!current.election) return { reject: { status: 409, key: 'operator.error.election_missing' } };
   const locked = current.contests.find((c) => c.ballotSetUpAt !== null && seen.has(c.constituency));
   if (locked) {
     return {

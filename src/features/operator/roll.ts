@@ -59,10 +59,10 @@ export function contactChangedNotices(
 }
 
 export async function importChunk(
-  s: Pick<Services, 'clock' | 'roll' | 'election' | 'pseudonyms' | 'delivery' | 'origin' | 'background'>,
+  s: Pick<Services, 'clock' | 'roll' | 'electionAdmin' | 'pseudonyms' | 'delivery' | 'origin' | 'background'>,
   operator: Operator,
   input: ChunkInput,
-): Promise<ChunkAnswer> {
+): Promise<ChunkAnswer | null> {
   const now = s.clock();
   // The command rejects a file's duplicate NUMICs; a chunk holding one anyway is refused
   // row by row, both rows, rather than written twice.
@@ -78,7 +78,8 @@ export async function importChunk(
   });
   if (rows.length === 0) return { imported: 0, updated: 0, unchanged: 0, rejected };
 
-  const election = await s.election.current();
+  const { election } = await s.electionAdmin.read();
+  if (!election) return null;
   const hmacs = new Map<string, string>();
   let outboxIds: string[] = [];
   const first = rows[0]!.line;

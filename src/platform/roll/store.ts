@@ -13,7 +13,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { voters } from '../../db/schema';
+import { elections, voters } from '../../db/schema';
 import type { AuditRecord, AuditTrail } from '../audit';
 import type { Database } from '../database';
 import { insertRows, type OutboxRow } from '../delivery/outbox';
@@ -204,6 +204,13 @@ export function d1Roll(db: () => Database, primary: () => Database, trail: Audit
           }
         }
         statements.push(...insertRows(d, outbox));
+        // Renewal screens open once the roll is loaded (election.ts renewalState).
+        statements.push(
+          d
+            .update(elections)
+            .set({ rollLoadedAt: now })
+            .where(sql`${elections.id} = ${electionId} AND ${elections.rollLoadedAt} > ${now}`),
+        );
         return statements;
       };
       if (records.length > 0) await trail.append(write.chain, records, change);
