@@ -13,6 +13,12 @@ export const elections = sqliteTable('elections', {
   closesAt: integer('closes_at').notNull(),
   /** When the electoral roll was loaded: renewal screens work from then until closing. */
   rollLoadedAt: integer('roll_loaded_at').notNull(),
+  /**
+   * The convocation round (`roll convoke`): 0 before the first. A round stays open until every
+   * active voter holds its credentials; a run that stopped midway, run again, resumes it.
+   */
+  convocationRound: integer('convocation_round').notNull().default(0),
+  convocationOpen: integer('convocation_open', { mode: 'boolean' }).notNull().default(false),
 });
 
 /**
@@ -40,6 +46,8 @@ export const voters = sqliteTable(
     consulate: text('consulate'),
     /** When the convocation (credentials) was sent; null for a voter never convoked. */
     convokedAt: integer('convoked_at'),
+    /** The round of the voter's last convocation: a redelivered batch of that round issues nothing. */
+    convokedRound: integer('convoked_round').notNull().default(0),
     /**
      * Set by `roll import --replace` for a voter absent from the file: such a voter can no
      * longer log in, renew or vote, and every read of the voter screens treats them exactly

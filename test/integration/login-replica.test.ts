@@ -41,6 +41,7 @@ describe('login against a lagging read replica', () => {
       convokedAt: T0 - 86_400_000,
       deactivatedAt: null,
       seenRun: null,
+      convokedRound: 0,
       sessionGeneration: 0,
       identifierRenewedAt: null,
       passwordRenewedAt: null,

@@ -239,7 +239,7 @@ describe('roll import through the operator API', () => {
 
   it('binds at most 100 parameters per statement', () => {
     expect(ROWS_PER_INSERT * INSERT_PARAMS).toBeLessThanOrEqual(100);
-    expect(ROWS_PER_INSERT).toBeGreaterThanOrEqual(9);
+    expect(ROWS_PER_INSERT).toBeGreaterThanOrEqual(8);
     expect(NUMICS_PER_STATEMENT + 1).toBeLessThanOrEqual(100);
   });
 

@@ -85,10 +85,11 @@ export interface RollStore {
 
 export const MAX_PARAMS = 100;
 /**
- * Values bound per inserted voter: the ten set below and `session_generation`, whose schema
- * default drizzle binds too (D1 refuses the 101st parameter of a statement).
+ * Values bound per inserted voter: the twelve set below — drizzle would bind a column's schema
+ * default too, so every one is given (D1 refuses the 101st parameter of a statement; the
+ * 500-row test of test/integration/operator-roll.test.ts fails if this count is wrong).
  */
-export const INSERT_PARAMS = 11;
+export const INSERT_PARAMS = 12;
 export const ROWS_PER_INSERT = Math.floor(MAX_PARAMS / INSERT_PARAMS);
 /** NUMICs per `IN (…)` list, with one more parameter beside them. */
 export const NUMICS_PER_STATEMENT = MAX_PARAMS - 2;
@@ -167,6 +168,7 @@ export function d1Roll(db: () => Database, primary: () => Database, trail: Audit
                 consulate: r.consulate,
                 seenRun,
                 sessionGeneration: 0,
+                convokedRound: 0,
                 createdAt: now,
                 updatedAt: now,
               })),
