@@ -198,6 +198,19 @@ export const en = {
     'The phone number registered for your internet vote ({election}) was changed on {date} by your consulate. The portal’s next text messages will go to the new number. If you did not ask for this change, contact the assistance team straight away:',
   'roll.contactChanged.sms':
     'Internet voting: your contact details were changed on {date}. If it was not you, contact the assistance team: {help}',
+  'convocation.subject': 'Your invitation to vote online',
+  'convocation.greeting': 'Hello,',
+  'convocation.intro':
+    'You are registered on the consular electoral roll and may vote online in the election “{election}”. Voting is open from {opens} to {closes}.',
+  'convocation.numic': 'Your NUMIC (consular identification number): {numic}',
+  'convocation.identifier': 'Your voting identifier:',
+  'convocation.password':
+    'Your password is sent to you separately, by text message, to the number your consulate registered.',
+  'convocation.portal': 'To vote, go to the portal:',
+  'convocation.lost':
+    'If you lose your identifier or your password, you can ask for a new one on the portal. Assistance team:',
+  'convocation.sms.intro': 'Internet voting ({election}): your password is',
+  'convocation.sms.outro': 'Your identifier was sent to you by e-mail. Help: {help}',
   'operator.error.not_configured':
     'Operator authentication is not configured (ACCESS_TEAM_DOMAIN, ACCESS_AUD and OPERATOR_ROLES, or OPERATOR_PASSWORD locally): every operator request is refused.',
   'operator.error.ambiguous':

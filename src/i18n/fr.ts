@@ -207,6 +207,19 @@ export const fr = {
     'Le numéro de téléphone enregistré pour votre vote par internet ({election}) a été modifié le {date} par votre consulat. Les prochains SMS du portail iront au nouveau numéro. Si vous n’êtes pas à l’origine de ce changement, contactez sans attendre la cellule d’assistance :',
   'roll.contactChanged.sms':
     'Vote par internet : vos coordonnées ont été modifiées le {date}. Si ce n’est pas vous, contactez la cellule d’assistance : {help}',
+  'convocation.subject': 'Votre convocation au vote par internet',
+  'convocation.greeting': 'Bonjour,',
+  'convocation.intro':
+    'Vous êtes inscrit(e) sur la liste électorale consulaire et pouvez voter par internet pour l’élection « {election} ». Le vote est ouvert du {opens} au {closes}.',
+  'convocation.numic': 'Votre NUMIC (numéro d’identification consulaire) : {numic}',
+  'convocation.identifier': 'Votre identifiant de vote :',
+  'convocation.password':
+    'Votre mot de passe vous est envoyé séparément, par SMS, au numéro enregistré par votre consulat.',
+  'convocation.portal': 'Pour voter, rendez-vous sur le portail :',
+  'convocation.lost':
+    'Si vous perdez votre identifiant ou votre mot de passe, vous pourrez en demander un nouveau sur le portail. Cellule d’assistance :',
+  'convocation.sms.intro': 'Vote par internet ({election}) : votre mot de passe est',
+  'convocation.sms.outro': 'Votre identifiant vous a été envoyé par courriel. Aide : {help}',
   'operator.error.not_configured':
     'L’authentification des opérateurs n’est pas configurée (ACCESS_TEAM_DOMAIN, ACCESS_AUD et OPERATOR_ROLES, ou OPERATOR_PASSWORD en local) : toute demande d’opérateur est refusée.',
   'operator.error.ambiguous':

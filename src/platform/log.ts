@@ -21,6 +21,8 @@ export type LogCode =
   | 'password_renewal_not_confirmed'
   | 'outbox_relayed_again'
   | 'background_failed'
+  | 'convocation_relay_failed'
+  | 'convocation_batch_failed'
   | 'renewal_not_confirmed'
   | 'audit_dead_letters_written'
   | 'audit_dead_letter_given_up'

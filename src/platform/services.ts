@@ -14,6 +14,8 @@ import type { Clock } from './clock';
 import { database, requestDatabase } from './database';
 import { queueDelivery, type Delivery } from './delivery';
 import { localDevTools, type DevTools } from './dev-tools';
+import type { QueuedConvocation } from './convocation';
+import { d1Convocations, type ConvocationControl } from './convocation-control';
 import { currentElection, freshElection } from './election';
 import { d1ElectionAdmin, type ElectionAdmin } from './election-admin';
 import { operatorAuth, type OperatorAuth } from './operators/auth';
@@ -64,6 +66,8 @@ export interface Services {
   roll: RollStore;
   /** The operators' writes of the election's settings and contests. */
   electionAdmin: ElectionAdmin;
+  /** Convocation rounds, their voters handed to the CONVOKE queue (platform/convocation-control.ts). */
+  convocations: ConvocationControl;
   /** The public origin of e-mailed addresses (links, the help page). */
   origin: string;
   /**
@@ -134,6 +138,7 @@ export function buildServices(
     ),
     roll: d1Roll(db, primary, trail),
     electionAdmin: d1ElectionAdmin(primary, Number(env.ELECTION_ID), trail),
+    convocations: d1Convocations(primary, Number(env.ELECTION_ID), trail, env.CONVOKE as Queue<QueuedConvocation>),
     origin: env.PUBLIC_ORIGIN,
     background(task) {
       const logged = task.catch((err: unknown) => log.error('background_failed', err));

@@ -17,7 +17,17 @@ import { massDeactivation } from '../../platform/roll/store';
 import { waitText } from '../../views/refusal';
 import { applyContests, applyElection, electionSummary, type Rejection } from './election';
 import { importChunk } from './roll';
-import { contestsBody, electionBody, replaceBody, rowsBody, seenBody } from './schemas';
+import {
+  contestsBody,
+  convokeEnqueueBody,
+  convokeFinishBody,
+  convokeStartBody,
+  convokeStatusBody,
+  electionBody,
+  replaceBody,
+  rowsBody,
+  seenBody,
+} from './schemas';
 
 type OperatorEnv = AppEnv & { Variables: { operator: Operator } };
 
@@ -185,6 +195,61 @@ operatorApi.post('/roll/replace', async (c) => {
     }),
   }));
   return c.json({ deactivated });
+});
+
+// Convocations (`roll convoke`): the command opens or resumes a round, hands its voters to the
+// queue page by page at its --rate, watches the queue drain, and closes the round.
+operatorApi.post('/roll/convoke/start', async (c) => {
+  const denied = forbidden(c, 'roll.convoke');
+  if (denied) return denied;
+  const input = await body(c, convokeStartBody);
+  if (input instanceof Response) return input;
+  const s = c.var.services;
+  const { election } = await s.electionAdmin.read();
+  if (!election) return refusal(c, 409, 'operator.error.election_missing');
+  const now = s.clock();
+  const operator = c.var.operator;
+  const round = await s.convocations.start(input.onlyNew, (n, resumed) => ({
+    event: 'operator.roll.convoke',
+    at: now,
+    outcome: 'success',
+    detail: JSON.stringify({ operator: operator.id, role: operator.role, round: n, resumed }),
+  }));
+  return c.json({ ...round, since: now });
+});
+
+operatorApi.post('/roll/convoke/enqueue', async (c) => {
+  const denied = forbidden(c, 'roll.convoke');
+  if (denied) return denied;
+  const input = await body(c, convokeEnqueueBody);
+  if (input instanceof Response) return input;
+  const round = { round: input.round, onlyNew: input.onlyNew, resumed: false };
+  return c.json(await c.var.services.convocations.enqueue(round, input.after, input.limit));
+});
+
+operatorApi.post('/roll/convoke/status', async (c) => {
+  const denied = forbidden(c, 'roll.convoke');
+  if (denied) return denied;
+  const input = await body(c, convokeStatusBody);
+  if (input instanceof Response) return input;
+  const round = { round: input.round, onlyNew: input.onlyNew, resumed: false };
+  return c.json(await c.var.services.convocations.status(round, input.since));
+});
+
+operatorApi.post('/roll/convoke/finish', async (c) => {
+  const denied = forbidden(c, 'roll.convoke');
+  if (denied) return denied;
+  const input = await body(c, convokeFinishBody);
+  if (input instanceof Response) return input;
+  const now = c.var.services.clock();
+  const operator = c.var.operator;
+  const closed = await c.var.services.convocations.finish(input.round, {
+    event: 'operator.roll.convoked',
+    at: now,
+    outcome: 'success',
+    detail: JSON.stringify({ operator: operator.id, role: operator.role, round: input.round }),
+  });
+  return c.json({ closed });
 });
 
 operatorApi.notFound((c) => refusal(c, 404, 'operator.error.not_found'));

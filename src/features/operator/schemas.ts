@@ -53,3 +53,18 @@ export const contestsBody = z.object({
     )
     .check(z.minLength(1), z.maxLength(11)),
 });
+
+export const convokeStartBody = z.object({ onlyNew: z.boolean() });
+const round = z.number().check(z.int(), z.minimum(0));
+export const convokeEnqueueBody = z.object({
+  round,
+  onlyNew: z.boolean(),
+  after: z.number().check(z.int(), z.minimum(0)),
+  limit: z.number().check(z.int(), z.minimum(1), z.maximum(1000)),
+});
+export const convokeStatusBody = z.object({
+  round,
+  onlyNew: z.boolean(),
+  since: z.number().check(z.int(), z.minimum(0)),
+});
+export const convokeFinishBody = z.object({ round: z.number().check(z.int(), z.minimum(1)) });
