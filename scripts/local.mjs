@@ -60,6 +60,7 @@ export const DEMO_VOTERS = [
     phone: '+33600000001',
     identifier: 'ABCD-EFGH-JKMN',
     password: 'Vote-2022-Demo',
+    constituency: '1',
   },
   {
     numic: '00654321',
@@ -67,6 +68,7 @@ export const DEMO_VOTERS = [
     phone: '+33600000002',
     identifier: 'PQRS-TVWX-YZ23',
     password: 'Vote-2022-Bis',
+    constituency: '2',
   },
   {
     numic: '00111111',
@@ -74,6 +76,7 @@ export const DEMO_VOTERS = [
     phone: '+33600000003',
     identifier: 'WXYZ-2345-6789',
     password: 'Vote-2022-Ter',
+    constituency: '3',
   },
 ];
 
@@ -116,7 +119,8 @@ export function demoSql(vars, now = Date.now(), extraVoters = []) {
     const idHmac = createHmac('sha256', vars.IDENTIFIER_HMAC_KEY).update(canonical(v.identifier)).digest('hex');
     lines.push(`DELETE FROM voters WHERE numic = ${q(v.numic)} OR identifier_hmac = ${q(idHmac)};`);
     lines.push(
-      `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, session_generation, created_at, updated_at) VALUES (1, ${q(v.numic)}, ${q(v.email)}, ${q(v.phone)}, ${q(idHmac)}, ${q(hashPassword(v.password))}, 'fr', 0, ${now}, ${now});`,
+      // Constituencies 1, 2, 3 in order (SPEC.md); convoked: they hold their credentials.
+      `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, constituency, convoked_at, session_generation, created_at, updated_at) VALUES (1, ${q(v.numic)}, ${q(v.email)}, ${q(v.phone)}, ${q(idHmac)}, ${q(hashPassword(v.password))}, 'fr', ${q(v.constituency ?? '1')}, ${now}, 0, ${now}, ${now});`,
     );
   }
   return lines.join('\n') + '\n';
