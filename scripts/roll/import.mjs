@@ -22,11 +22,13 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Refused } from '../ops/client.mjs';
 import { ROLL_ROWS_MAX, ROLL_SEEN_MAX } from '../../src/platform/roll/row.ts';
-import { DuplicateFinder } from './duplicates.mjs';
-import { normalizeRow, mapColumns, normalizeNumic } from './normalize.mjs';
+import { normalizeRow } from './normalize.mjs';
 import { REASONS } from './reasons.mjs';
-import { inspectHead, readRecords, MAX_RECORD_BYTES } from './records.mjs';
+import { readRecords, MAX_RECORD_BYTES } from './records.mjs';
 import { RejectsFile, numicCell } from './rejects.mjs';
+import { isBlank, scanRoll } from './scan.mjs';
+
+export { scanRoll };
 
 export const PATHS = {
   rows: '/operateur/api/roll/rows',
@@ -39,94 +41,11 @@ export function newRunId() {
   return randomBytes(12).toString('base64url');
 }
 
-const isBlank = (fields) => fields.every((f) => f.trim() === '');
-
 /** Why a record the reader held back is rejected. */
 function problemReason({ problem, bytes }, maxRecordBytes) {
   if (problem === 'tooLong') return REASONS.tooLong(bytes, maxRecordBytes);
   if (problem === 'unclosedQuote') return REASONS.unclosedQuote;
   return REASONS.quotes;
-}
-
-const nothingSent = { fr: "rien n'a été envoyé", en: 'nothing was sent' };
-
-/**
- * The first pass: the header's columns, the number of rows, the duplicated NUMICs. Throws
- * Refused (nothing sent) for a file that cannot be imported as a whole.
- */
-export async function scanRoll(file, { maxRecordBytes = MAX_RECORD_BYTES, onProgress = () => {} } = {}) {
-  const head = await inspectHead(file);
-  const duplicates = new DuplicateFinder();
-  let columns = null;
-  let rows = 0;
-  for await (const record of readRecords(file, { ...head, maxRecordBytes })) {
-    if (columns === null) {
-      if (record.problem || record.line !== 1) {
-        throw new Refused({
-          fr: `${file} : la ligne 1 doit être l'en-tête (numic, email, phone, constituency…) ; ${nothingSent.fr}`,
-          en: `${file}: line 1 must be the header (numic, email, phone, constituency…); ${nothingSent.en}`,
-        });
-      }
-      const mapped = mapColumns(record.fields);
-      if (!mapped.columns) throw headerRefusal(file, record.fields, mapped);
-      columns = mapped.columns;
-      continue;
-    }
-    if (record.problem) {
-      refuseUnreadable(file, record);
-      continue;
-    }
-    if (isBlank(record.fields)) continue;
-    rows++;
-    const numic = normalizeNumic((record.fields[columns.numic] ?? '').trim());
-    if (numic) duplicates.add(numic, record.line);
-    if (rows % 10_000 === 0) onProgress({ phase: 'scan', done: rows, total: null });
-  }
-  if (columns === null) throw headerRefusal(file, [], { missing: ['numic', 'email', 'phone', 'constituency'] });
-  onProgress({ phase: 'scan', done: rows, total: rows });
-  return { head, columns, rows, duplicates };
-}
-
-function headerRefusal(file, header, { missing = [], duplicated = [] }) {
-  const read = header.map((h) => h.trim()).join(' | ');
-  const fr = [];
-  const en = [];
-  if (missing.length > 0) {
-    fr.push(
-      `colonne${missing.length > 1 ? 's' : ''} obligatoire${missing.length > 1 ? 's' : ''} absente${missing.length > 1 ? 's' : ''} : ${missing.join(', ')}`,
-    );
-    en.push(`required column${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}`);
-  }
-  if (duplicated.length > 0) {
-    fr.push(`colonne en double : ${duplicated.join(', ')}`);
-    en.push(`duplicated column: ${duplicated.join(', ')}`);
-  }
-  return new Refused({
-    fr: `${file} : ${fr.join(' ; ')} (en-tête lu : ${read || 'vide'}) ; ${nothingSent.fr}`,
-    en: `${file}: ${en.join('; ')} (header read: ${read || 'empty'}); ${nothingSent.en}`,
-  });
-}
-
-/** A held-back record that means the file cannot be read right to its end: refused whole. */
-function refuseUnreadable(file, { line, lastLine, problem, bytes }) {
-  if (problem === 'encoding') {
-    throw new Refused({
-      fr: `${file}, ligne ${line} : le fichier n'est pas en UTF-8 — enregistrez-le en « CSV UTF-8 » ; ${nothingSent.fr}`,
-      en: `${file}, line ${line}: the file is not UTF-8 — save it as "CSV UTF-8"; ${nothingSent.en}`,
-    });
-  }
-  if (problem === 'unclosedQuote') {
-    throw new Refused({
-      fr: `${file}, ligne ${line} : un guillemet n'est jamais refermé, les lignes ${line} à ${lastLine} ne peuvent être lues ; ${nothingSent.fr}`,
-      en: `${file}, line ${line}: a quote is never closed, lines ${line} to ${lastLine} cannot be read; ${nothingSent.en}`,
-    });
-  }
-  if (problem === 'tooLong' && lastLine > line) {
-    throw new Refused({
-      fr: `${file}, lignes ${line} à ${lastLine} : un seul enregistrement de ${bytes} octets, sans doute un guillemet mal refermé ; ${nothingSent.fr}`,
-      en: `${file}, lines ${line} to ${lastLine}: a single record of ${bytes} bytes, probably a quote left open; ${nothingSent.en}`,
-    });
-  }
 }
 
 /** Network errors, 5xx and 429: the same request may well go through a moment later. */
@@ -322,8 +241,8 @@ export async function importRoll({
       // The rows are in; only the deactivations were refused — say so, with the summary.
       const refused = new Refused(
         {
-          fr: `${err.bilingual.fr}\nles lignes du fichier sont importées ; aucun électeur n'a été désactivé`,
-          en: `${err.bilingual.en}\nthe file's rows are imported; no voter was deactivated`,
+          fr: `${err.bilingual.fr} — les lignes du fichier sont importées ; aucun électeur n'a été désactivé`,
+          en: `${err.bilingual.en} — the file’s rows are imported; no voter was deactivated`,
         },
         err.status,
         summary,
@@ -342,8 +261,8 @@ function interrupted(err, summary, sent, total) {
   if (!(err instanceof Refused)) return err;
   const refused = new Refused(
     {
-      fr: `${err.bilingual.fr}\nimport interrompu : ${sent} ligne(s) prise(s) par le portail sur ${total} ; relancez la même commande, elle termine le travail sans doublon`,
-      en: `${err.bilingual.en}\nimport interrupted: ${sent} of ${total} row(s) taken by the portal; run the same command again, it finishes the job without duplicates`,
+      fr: `${err.bilingual.fr} — import interrompu : ${sent} ligne(s) prise(s) par le portail sur ${total} ; relancez la même commande, elle termine le travail sans doublon`,
+      en: `${err.bilingual.en} — import interrupted: ${sent} of ${total} row(s) taken by the portal; run the same command again, it finishes the job without duplicates`,
     },
     err.status,
     summary,

@@ -190,7 +190,7 @@ test('a chunk failing on the network or with a 5xx is sent again; a 4xx is not',
     assert.match(notices[1], /retrying in \d+ ms \(2\/3\): portal unavailable/);
   });
   await withPortal({ fault: () => '400' }, async (portal, client) => {
-    await assert.rejects(importRoll({ file, client, ...quiet }), /request refused\nimport interrupted: 0 of 1200/);
+    await assert.rejects(importRoll({ file, client, ...quiet }), /request refused — import interrupted: 0 of 1200/);
     assert.equal(portal.requests.length, 0);
   });
 });
@@ -202,7 +202,7 @@ test('an import cut short is finished by running it again, with no duplicate', a
     { fault: ({ path, index }) => (path.endsWith('/rows') && (down || index === 3) ? ((down = true), '503') : 'ok') },
     async (portal, client) => {
       await assert.rejects(importRoll({ file, client, retries: 2, ...quiet }), (err) => {
-        assert.match(err.message, /portail indisponible\nimport interrompu/);
+        assert.match(err.message, /portail indisponible — import interrompu/);
         assert.match(err.message, /run the same command again, it finishes the job without duplicates/);
         assert.ok(err.summary.imported > 0 && err.summary.imported < 3000, `${err.summary.imported} before the cut`);
         return true;
