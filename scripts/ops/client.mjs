@@ -173,10 +173,13 @@ export function operatorClient(endpoint, { timeoutMs = 120_000, fetchImpl = fetc
         en: `${endpoint.base}${path} redirects to ${res.headers.get('location')}: Cloudflare Access did not accept the service token`,
       });
     }
-    throw new Refused({
+    const refused = new Refused({
       fr: `${endpoint.base}${path} a répondu ${res.status}${res.status === 404 ? ' (le portail a-t-il été déployé avec cette version ?)' : ''}`,
       en: `${endpoint.base}${path} answered ${res.status}${res.status === 404 ? ' (was the portal deployed with this version?)' : ''}`,
     });
+    // A 502/503 from the platform carries no JSON: the status still tells a retry it may help.
+    refused.httpStatus = res.status;
+    throw refused;
   }
   return {
     base: endpoint.base,
