@@ -1,5 +1,6 @@
 /**
  * `npm run roll -- import <file.csv> [--replace] [--allow-mass-deactivation] [--env E] [--json] [--url U]`
+ * `npm run roll -- convoke [--only-new] [--rate N] [--env E] [--json] [--url U]` (scripts/roll/convoke.mjs)
  * `npm run roll -- synth N [--out file] [--bad-share 0.05] [--seed S] [--json]`
  *
  * import: the electoral roll into the portal, through its operator API (SPEC.md "Operators:
@@ -9,6 +10,7 @@
  * {"rows","valid","bad","file"}.
  */
 import { commandArgs, operatorClient, operatorEndpoint, Refused, runCommand, say } from './ops/client.mjs';
+import { convokeRoll, parseRate } from './roll/convoke.mjs';
 import { importRoll } from './roll/import.mjs';
 import { progressReporter } from './roll/progress.mjs';
 import { synthRoll } from './roll/synth.mjs';
@@ -19,6 +21,7 @@ const fromUser = (path) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 
 const USAGE = [
   'usage: npm run roll -- import <file.csv> [--replace] [--allow-mass-deactivation] [--env local|staging|production] [--json] [--url U]',
+  '       npm run roll -- convoke [--only-new] [--rate N] [--env local|staging|production] [--json] [--url U]',
   '       npm run roll -- synth N [--out file] [--bad-share 0.05] [--seed S] [--json]',
 ].join('\n');
 
@@ -66,6 +69,25 @@ async function runImport(argv) {
   }
 }
 
+async function runConvoke(argv) {
+  const { values, positionals } = commandArgs(
+    argv,
+    { 'only-new': { type: 'boolean', default: false }, rate: { type: 'string' } },
+    USAGE,
+  );
+  if (values.help) return help();
+  if (positionals.length !== 0) throw usage();
+  const rate = parseRate(values.rate);
+  const client = operatorClient(operatorEndpoint(values));
+  say(
+    `roll : convocation (${client.base}), ${rate} électeurs/s au plus`,
+    `roll: convocation (${client.base}), at most ${rate} voters/s`,
+  );
+  const summary = await convokeRoll({ client, onlyNew: values['only-new'], rate });
+  say(`roll : ${summary.convoked} électeur(s) convoqué(s)`, `roll: ${summary.convoked} voter(s) convoked`);
+  return { summary, json: values.json };
+}
+
 async function runSynth(argv) {
   const { values, positionals } = commandArgs(
     argv,
@@ -103,7 +125,10 @@ async function runSynth(argv) {
 
 function usage() {
   return new Refused(
-    { fr: `commande attendue : import ou synth\n${USAGE}`, en: 'expected a command: import or synth' },
+    {
+      fr: `commande attendue : import, convoke ou synth\n${USAGE}`,
+      en: 'expected a command: import, convoke or synth',
+    },
     2,
   );
 }
@@ -117,6 +142,7 @@ runCommand(async (argv) => {
   const [command, ...rest] = argv;
   if (command === 'import') return runImport(rest);
   if (command === 'synth') return runSynth(rest);
+  if (command === 'convoke') return runConvoke(rest);
   if (command === '--help' || command === 'help') return help();
   throw usage();
 });

@@ -93,8 +93,13 @@ export async function startApp({ bundleDir, root, vars, inspectorPort }) {
       d1Databases: { DB: 'bench-db' },
       kvNamespaces: { TOKENS: 'bench-tokens' },
       durableObjects: { ACCESS_STATE: { className: 'AccessState', useSQLite: true } },
-      queueProducers: { AUDIT: { queueName: 'isoloir-audit' }, DELIVERY: { queueName: 'isoloir-delivery' } },
+      queueProducers: {
+        AUDIT: { queueName: 'isoloir-audit' },
+        DELIVERY: { queueName: 'isoloir-delivery' },
+        CONVOKE: { queueName: 'isoloir-convoke' },
+      },
       queueConsumers: {
+        'isoloir-convoke': { maxBatchSize: 20, maxBatchTimeout: 1, maxRetries: 10 },
         'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
         'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
       },

@@ -11,7 +11,7 @@ import type { MessageKey, Params } from '../../i18n';
 import type { ContestInput } from '../../platform/election-admin';
 import type { Operator } from '../../platform/operators/auth';
 import type { Services } from '../../platform/services';
-import { CONSTITUENCIES } from './schemas';
+import { CONSTITUENCIES } from '../../platform/roll/row';
 
 export interface Rejection {
   status: ContentfulStatusCode;
@@ -88,7 +88,7 @@ export async function applyContests(
   const seen = new Set<string>();
   for (const c of list) {
     const params = { constituency: c.constituency };
-    if (!CONSTITUENCIES.includes(c.constituency)) {
+    if (!(CONSTITUENCIES as readonly string[]).includes(c.constituency)) {
       return { reject: { status: 400, key: 'operator.error.unknown_constituency', params } };
     }
     if (seen.has(c.constituency)) return { reject: { status: 400, key: 'operator.error.duplicate_contest', params } };

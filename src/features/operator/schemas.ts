@@ -3,26 +3,16 @@
  * send (scripts/roll), and the Worker again here: nothing reaches D1 unchecked.
  */
 import * as z from 'zod/mini';
+import { RUN_ID, ROLL_ROWS_MAX, ROLL_SEEN_MAX, rollLineRowSchema } from '../../platform/roll/row';
 
-export const RUN = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/));
-export const MAX_ROWS_PER_CHUNK = 500;
-export const MAX_SEEN_PER_CALL = 1000;
-export const CONSTITUENCIES = Array.from({ length: 11 }, (_, i) => String(i + 1));
-
-export const rollRow = z.object({
-  line: z.number().check(z.int(), z.minimum(2)),
-  numic: z.string().check(z.regex(/^\d{8}$/)),
-  email: z.string().check(z.maxLength(254), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/)),
-  phone: z.string().check(z.regex(/^\+[1-9]\d{6,14}$/)),
-  constituency: z.enum(CONSTITUENCIES as [string, ...string[]]),
-  language: z.enum(['fr', 'en']),
-  consulate: z.nullable(z.string().check(z.maxLength(100))),
-});
+export const RUN = z.string().check(z.regex(RUN_ID));
+export const MAX_ROWS_PER_CHUNK = ROLL_ROWS_MAX;
+export const MAX_SEEN_PER_CALL = ROLL_SEEN_MAX;
 
 export const rowsBody = z.object({
   run: RUN,
   replace: z.boolean(),
-  rows: z.array(rollRow).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_CHUNK)),
+  rows: z.array(rollLineRowSchema).check(z.minLength(1), z.maxLength(MAX_ROWS_PER_CHUNK)),
 });
 
 export const seenBody = z.object({
