@@ -10,6 +10,7 @@
  * {"rows","valid","bad","file"}.
  */
 import { commandArgs, operatorClient, operatorEndpoint, Refused, runCommand, say } from './ops/client.mjs';
+import { normalizeNumic } from '../src/platform/numic.ts';
 import { convokeRoll, parseRate } from './roll/convoke.mjs';
 import { importRoll } from './roll/import.mjs';
 import { progressReporter } from './roll/progress.mjs';
@@ -22,6 +23,7 @@ const fromUser = (path) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 const USAGE = [
   'usage: npm run roll -- import <file.csv> [--replace] [--allow-mass-deactivation] [--env local|staging|production] [--json] [--url U]',
   '       npm run roll -- convoke [--only-new] [--rate N] [--env local|staging|production] [--json] [--url U]',
+  '       npm run roll -- resend --numic N (--identifier | --password) [--env local|staging|production] [--json] [--url U]',
   '       npm run roll -- synth N [--out file] [--bad-share 0.05] [--seed S] [--json]',
 ].join('\n');
 
@@ -88,6 +90,50 @@ async function runConvoke(argv) {
   return { summary, json: values.json };
 }
 
+async function runResend(argv) {
+  const { values, positionals } = commandArgs(
+    argv,
+    {
+      numic: { type: 'string' },
+      identifier: { type: 'boolean', default: false },
+      password: { type: 'boolean', default: false },
+    },
+    USAGE,
+  );
+  if (values.help) return help();
+  if (positionals.length !== 0 || values.identifier === values.password) {
+    throw new Refused(
+      {
+        fr: `un seul identifiant à renvoyer : --identifier ou --password\n${USAGE}`,
+        en: 'one credential to re-send: --identifier or --password',
+      },
+      2,
+    );
+  }
+  const numic = values.numic === undefined ? null : normalizeNumic(values.numic);
+  if (!numic) {
+    throw new Refused(
+      {
+        fr: `--numic ${values.numic ?? ''} : le NUMIC comporte 8 chiffres`,
+        en: `--numic ${values.numic ?? ''}: a NUMIC has 8 digits`,
+      },
+      2,
+    );
+  }
+  const credential = values.identifier ? 'identifier' : 'password';
+  const client = operatorClient(operatorEndpoint(values));
+  const summary = await client.post('/operateur/api/roll/resend', { numic, credential });
+  say(
+    credential === 'identifier'
+      ? `roll : nouvel identifiant envoyé par courriel à ${summary.to}`
+      : `roll : nouveau mot de passe envoyé par SMS au ${summary.to}`,
+    credential === 'identifier'
+      ? `roll: new identifier sent by e-mail to ${summary.to}`
+      : `roll: new password sent by SMS to ${summary.to}`,
+  );
+  return { summary, json: values.json };
+}
+
 async function runSynth(argv) {
   const { values, positionals } = commandArgs(
     argv,
@@ -126,8 +172,8 @@ async function runSynth(argv) {
 function usage() {
   return new Refused(
     {
-      fr: `commande attendue : import, convoke ou synth\n${USAGE}`,
-      en: 'expected a command: import, convoke or synth',
+      fr: `commande attendue : import, convoke, resend ou synth\n${USAGE}`,
+      en: 'expected a command: import, convoke, resend or synth',
     },
     2,
   );
@@ -143,6 +189,7 @@ runCommand(async (argv) => {
   if (command === 'import') return runImport(rest);
   if (command === 'synth') return runSynth(rest);
   if (command === 'convoke') return runConvoke(rest);
+  if (command === 'resend') return runResend(rest);
   if (command === '--help' || command === 'help') return help();
   throw usage();
 });

@@ -235,6 +235,11 @@ export const en = {
     'This import would deactivate {count} voters out of {active} active ones (over 10 % in 24 hours, counting recent deactivations): refused. Run it again with --allow-mass-deactivation if this is intended.',
   'operator.error.election_missing':
     'No election is defined yet: create it first with `npm run election -- set --title … --opens … --closes …`.',
+  'operator.error.unknown_voter': 'No active, convoked voter has the NUMIC {numic}.',
+  'operator.error.renewal_closed':
+    'Credential renewal is not open now (before the roll is loaded, or the vote has closed).',
+  'operator.error.cooling_off':
+    'This voter’s other credential was renewed less than 24 hours ago: one renewal at a time, nothing was sent.',
   'operator.error.unavailable': 'The service is unavailable for a moment: nothing was changed, try again.',
   'operator.error.not_found': 'Unknown address of the operator interface.',
   ...helpEn,

@@ -245,6 +245,11 @@ export const fr = {
     'Cet import désactiverait {count} électeurs sur {active} actifs (plus de 10 % en 24 heures, en comptant les désactivations récentes) : refusé. Relancez avec --allow-mass-deactivation si c’est voulu.',
   'operator.error.election_missing':
     'Aucune élection n’est encore définie : créez-la d’abord avec `npm run election -- set --title … --opens … --closes …`.',
+  'operator.error.unknown_voter': 'Aucun électeur actif et convoqué n’a le NUMIC {numic}.',
+  'operator.error.renewal_closed':
+    'Le renouvellement des identifiants n’est pas ouvert en ce moment (avant le chargement de la liste, ou vote clos).',
+  'operator.error.cooling_off':
+    'L’autre identifiant de cet électeur a été renouvelé il y a moins de 24 heures : un seul renouvellement à la fois, rien n’a été envoyé.',
   'operator.error.unavailable': 'Le service est momentanément indisponible : rien n’a été modifié, réessayez.',
   'operator.error.not_found': 'Adresse inconnue de l’interface des opérateurs.',
   ...helpFr,

@@ -23,6 +23,7 @@ export type LogCode =
   | 'background_failed'
   | 'convocation_relay_failed'
   | 'convocation_batch_failed'
+  | 'resend_not_confirmed'
   | 'renewal_not_confirmed'
   | 'audit_dead_letters_written'
   | 'audit_dead_letter_given_up'

@@ -210,3 +210,53 @@ describe('convocations', () => {
     expect((await login(h, DEMO.identifier, DEMO.password)).status).toBe(303);
   });
 });
+
+describe('roll resend (the assistance cell renews one credential)', () => {
+  beforeEach(async () => {
+    START = Math.floor(Date.now() / 60_000) * 60_000;
+    await seedElection(START - 2 * DAY, START + 4 * DAY);
+    await seedVoter();
+  });
+
+  it('sends a new password by SMS, then refuses the identifier during the cooling-off', async () => {
+    const { q, h, call } = setup();
+    const sent = await call('/roll/resend', { numic: DEMO.numic, credential: 'password' });
+    expect(sent).toEqual({ sent: 'password', to: '+33 6•• •• •• 01' });
+    await q.flush();
+    const messages = await outbox(h);
+    const sms = messages.filter((m) => m.to === DEMO.phone).at(-1)!;
+    const password = sms.text.split('\n').find((l) => /^[a-z2-9]{12}$/.test(l))!;
+    expect(password).toBeDefined();
+    expect((await login(h, DEMO.identifier, DEMO.password)).status).toBe(401);
+    expect((await login(h, DEMO.identifier, password)).status).toBe(303);
+    // One at a time: the identifier cannot be renewed within 24 hours of the password.
+    const refused = await call('/roll/resend', { numic: DEMO.numic, credential: 'identifier' });
+    expect(refused).toMatchObject({ error: 'cooling_off' });
+    expect(refused.messageEn).toContain('one renewal at a time');
+    const audit = await env.DB.prepare(`SELECT detail FROM audit_events WHERE event = 'operator.roll.resend'`).all();
+    expect(audit.results.map((r) => JSON.parse(r.detail as string))).toEqual([
+      { operator: 'local', role: 'administrator', credential: 'password' },
+    ]);
+  });
+
+  it('sends a new identifier by e-mail with the NUMIC; unknown and deactivated voters are refused alike', async () => {
+    const { q, h, call } = setup();
+    expect(await call('/roll/resend', { numic: DEMO.numic, credential: 'identifier' })).toEqual({
+      sent: 'identifier',
+      to: 'e•••••••@example.org',
+    });
+    await q.flush();
+    const mail = (await outbox(h)).filter((m) => m.to === DEMO.email).at(-1)!;
+    expect(mail.text).toContain(DEMO.numic);
+    const identifier = mail.text.split('\n').find((l) => /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(l))!;
+    expect((await login(h, identifier, DEMO.password)).status).toBe(303);
+    expect((await login(h, DEMO.identifier, DEMO.password)).status).toBe(401);
+    expect(await call('/roll/resend', { numic: '00999999', credential: 'password' })).toMatchObject({
+      error: 'unknown_voter',
+    });
+    await env.DB.prepare('UPDATE voters SET deactivated_at = ? WHERE numic = ?').bind(START, DEMO.numic).run();
+    expect(await call('/roll/resend', { numic: DEMO.numic, credential: 'password' })).toMatchObject({
+      error: 'unknown_voter',
+    });
+  });
+});

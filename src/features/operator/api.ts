@@ -17,6 +17,7 @@ import { massDeactivation } from '../../platform/roll/store';
 import { waitText } from '../../views/refusal';
 import { applyContests, applyElection, electionSummary, type Rejection } from './election';
 import { importChunk } from './roll';
+import { resendCredential } from './resend';
 import {
   contestsBody,
   convokeEnqueueBody,
@@ -25,6 +26,7 @@ import {
   convokeStatusBody,
   electionBody,
   replaceBody,
+  resendBody,
   rowsBody,
   seenBody,
 } from './schemas';
@@ -250,6 +252,26 @@ operatorApi.post('/roll/convoke/finish', async (c) => {
     detail: JSON.stringify({ operator: operator.id, role: operator.role, round: input.round }),
   });
   return c.json({ closed });
+});
+
+operatorApi.post('/roll/resend', async (c) => {
+  const denied = forbidden(c, 'roll.resend');
+  if (denied) return denied;
+  const input = await body(c, resendBody);
+  if (input instanceof Response) return input;
+  const outcome = await resendCredential(c.var.services, c.var.operator, input);
+  switch (outcome.kind) {
+    case 'sent':
+      return c.json({ sent: input.credential, to: outcome.to });
+    case 'unknown':
+      return refusal(c, 404, 'operator.error.unknown_voter', { numic: input.numic });
+    case 'window':
+      return refusal(c, 409, 'operator.error.renewal_closed');
+    case 'cooling-off':
+      return refusal(c, 409, 'operator.error.cooling_off');
+    case 'failed':
+      return refusal(c, 503, 'operator.error.unavailable');
+  }
 });
 
 operatorApi.notFound((c) => refusal(c, 404, 'operator.error.not_found'));

@@ -58,3 +58,8 @@ export const convokeStatusBody = z.object({
   since: z.number().check(z.int(), z.minimum(0)),
 });
 export const convokeFinishBody = z.object({ round: z.number().check(z.int(), z.minimum(1)) });
+
+export const resendBody = z.object({
+  numic: z.string().check(z.regex(/^\d{8}$/)),
+  credential: z.enum(['identifier', 'password']),
+});
