@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE_URL, launch, outbox, readCode } from './browser.mjs';
+import { BASE_URL, launch, outbox, readCode, waitForMessage } from './browser.mjs';
 
 let browser;
 after(async () => browser?.close());
@@ -131,4 +131,27 @@ test('roll convoke --only-new: voters never convoked get credentials that log in
   const again = roll('convoke', '--only-new', '--json');
   assert.equal(again.status, 0, again.stderr);
   assert.deepEqual(again.summary, { convoked: 0 }, 'nobody convoked twice');
+});
+
+test('roll resend: one credential of one voter, renewed and sent again; bad input refused', async () => {
+  const toVoter = async () => (await outbox()).filter((m) => m.to === '+14155552671');
+  // The convocation's SMS is there (the test above); the re-sent password comes after it.
+  await waitForMessage((m) => m.to === '+14155552671');
+  const before = (await toVoter()).length;
+  const res = roll('resend', '--numic', '70000003', '--password', '--json');
+  assert.equal(res.status, 0, res.stderr);
+  assert.deepEqual(res.summary, { sent: 'password', to: '+141••••••71' });
+  const deadline = Date.now() + 15_000;
+  while ((await toVoter()).length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+  const sms = await toVoter();
+  assert.equal(sms.length, before + 1, 'the re-sent password arrives');
+  const password = (m) => m.text.split('\n').find((l) => /^[a-z2-9]{12}$/.test(l));
+  assert.ok(password(sms.at(-1)) && password(sms.at(-1)) !== password(sms.at(-2)), 'a new password');
+  // The identifier cannot follow within 24 hours (one renewal at a time).
+  const refused = roll('resend', '--numic', '70000003', '--identifier');
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /one renewal at a time/);
+  assert.equal(roll('resend', '--numic', '70000003').status, 2);
+  assert.equal(roll('resend', '--numic', 'abc', '--password').status, 2);
+  assert.notEqual(roll('convoke', '--rate', 'fast').status, 0);
 });
