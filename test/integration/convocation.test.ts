@@ -5,7 +5,7 @@ import {
   getQueueResult,
   waitOnExecutionContext,
 } from 'cloudflare:test';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app';
 import worker from '../../src/index';
 import type { QueuedConvocation } from '../../src/platform/convocation';
@@ -119,6 +119,11 @@ describe('convocations', () => {
 
   it('sends each voter an e-mail (NUMIC, identifier) and an SMS (password) that log in; nothing plain stays', async () => {
     const { q, h, call, consume, run, convokes } = setup();
+    // Every log line of the run, to look for the credentials afterwards.
+    const lines: string[] = [];
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' '))),
+    );
     await call('/roll/rows', { run: 'run-convoke-01', replace: false, rows: rows([1, 2]) });
     const { round, page } = await run();
     expect(round).toMatchObject({ round: 1, resumed: false });
@@ -142,6 +147,11 @@ describe('convocations', () => {
     const stored = await allText();
     for (const secret of [first.identifier!, first.identifier!.replace(/-/g, ''), first.password!]) {
       expect(stored).not.toContain(secret);
+    }
+    for (const spy of spies) spy.mockRestore();
+    expect(lines.some((l) => l.includes('delivery_sent'))).toBe(true); // the log was captured
+    for (const secret of [first.identifier!, first.identifier!.replace(/-/g, ''), first.password!, demo.password!]) {
+      expect(lines.join('\n')).not.toContain(secret);
     }
     const left = await env.DB.prepare('SELECT count(*) AS n FROM outbox WHERE body IS NOT NULL').first();
     expect(left!.n).toBe(0);
