@@ -22,6 +22,13 @@
  */
 
 const LOST_IDENTIFIER = '/identifiant-perdu';
+
+let ipv4Counter = 0;
+/** A new IPv4 address (10.0.0.0/8): each its own network for the per-network allowances. */
+function nextIpv4() {
+  ipv4Counter++;
+  return `10.${(ipv4Counter >> 16) & 255}.${(ipv4Counter >> 8) & 255}.${ipv4Counter & 255}`;
+}
 /** Every GET screen: no more than 2 ms of CPU, no trip to the D1 primary, no error. */
 const SCREEN = { cpuMs: 2, d1Primary: 0, errors: 0 };
 /** A login: one PBKDF2 + at most 2 ms, at most 2 D1 queries, no D1 write on the request path. */
@@ -66,24 +73,29 @@ export const routes = [
     }),
   },
   {
-    name: 'GET /captcha/:id.svg (code image)',
+    // Drawn by the Worker (src/platform/captcha/picture.ts): glyphs, warp, clutter, PNG.
+    name: 'GET /captcha/:id.png (code image)',
     expect: 200,
     targets: { d1Primary: 0, errors: 0 },
     probe: '/',
     reusable: true,
     prepare: async (ctx) => ({ code: await ctx.code('/') }),
-    request: ({ code }) => ({ method: 'GET', path: `/captcha/${code.captchaId}.svg` }),
+    request: ({ code }) => ({ method: 'GET', path: `/captcha/${code.captchaId}.png` }),
   },
   {
     // The clips come from the asset store (ASSETS) once per isolate and language; then every
-    // request renders its own noise and timing. Rarely fetched: no target of its own.
+    // request renders the code's sound and counts on its network (30 per 10 minutes): each
+    // request comes from its own IPv4 address. Rarely fetched: no target of its own.
     name: 'GET /captcha/:id.wav (audio code)',
     expect: 200,
     targets: { d1Primary: 0, errors: 0 },
     probe: '/',
-    reusable: true,
-    prepare: async (ctx) => ({ code: await ctx.code('/') }),
-    request: ({ code }) => ({ method: 'GET', path: `/captcha/${code.captchaId}.wav` }),
+    prepare: async (ctx) => ({ code: await ctx.code('/'), ip: nextIpv4() }),
+    request: ({ code, ip }) => ({
+      method: 'GET',
+      path: `/captcha/${code.captchaId}.wav`,
+      headers: { 'cf-connecting-ip': ip },
+    }),
   },
   {
     name: 'GET /styles.css (static asset)',

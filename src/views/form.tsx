@@ -4,6 +4,7 @@
  */
 import type { Child } from 'hono/jsx';
 import type { Translate } from '../i18n';
+import { CAPTCHA_HEIGHT, CAPTCHA_WIDTH } from '../platform/captcha/picture';
 
 import type { FieldErrors } from '../platform/validation';
 
@@ -132,12 +133,20 @@ export interface CaptchaProps {
  * way to the assistance cell for voters who can use neither.
  */
 export function CaptchaField({ t, captchaId, error, prompt }: CaptchaProps) {
-  // The audio is spoken in the page's language; the URL names the language, never the digits.
+  // The audio is spoken in the page's language, sealed in the code itself; the URL's `lang`
+  // keeps the page's language if the voter opens the link on its own (a player without
+  // <audio>), and never names the digits.
   const audioSrc = `/captcha/${captchaId}.wav?lang=${t('meta.lang')}`;
   return (
     <fieldset class="captcha">
       <legend>{t('captcha.label')}</legend>
-      <img class="captcha-image" src={`/captcha/${captchaId}.svg`} alt={t('captcha.image')} width={180} height={70} />
+      <img
+        class="captcha-image"
+        src={`/captcha/${captchaId}.png`}
+        alt={t('captcha.image')}
+        width={CAPTCHA_WIDTH}
+        height={CAPTCHA_HEIGHT}
+      />
       <div class="captcha-audio">
         <p id="captcha-audio-label">{t('captcha.audio')}</p>
         <audio controls preload="none" src={audioSrc} aria-labelledby="captcha-audio-label">

@@ -1,7 +1,8 @@
 // Reach (issue 5) in Chromium: axe-core finds no WCAG 2.0/2.1 A/AA violation on any screen in
 // either language; no screen scrolls sideways at 320 px; screenshots at 360 and 1280 px; a
 // keyboard-only login; the voter's own time zone; the countdown updating itself; focus on
-// the error summary; the audio code decoding; the copy button; the language switch.
+// the error summary; the security code at 320 px (size, contrast, a new code) and its audio
+// (2–8 s, the page language only); the copy button; the language switch.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, launch, readCode, screenshot, waitForMessage } from './browser.mjs';
@@ -309,7 +310,7 @@ test('the countdown updates itself without a reload', async () => {
   }
 });
 
-test('"Écouter le code" plays a 2–8 s WAV in the page language', async () => {
+test('"Écouter le code" plays a 2–8 s WAV in the page language, and only in it', async () => {
   for (const lang of ['fr', 'en']) {
     const { context, page } = await open(lang);
     try {
@@ -324,6 +325,87 @@ test('"Écouter le code" plays a 2–8 s WAV in the page language', async () => 
       });
       assert.ok(duration > 2 && duration < 8, `duration ${duration}`);
       assert.ok(!digitsInBytes.includes(await readCode(page)), 'the digits are not in the bytes');
+      // In the page's language, even when asked for the other one: one sound per code.
+      const languages = await page.evaluate(
+        async (other) => {
+          const src = document.querySelector('.captcha-audio audio').src;
+          const asked = new URL(src);
+          asked.searchParams.set('lang', other);
+          return Promise.all([src, asked.href].map(async (u) => (await fetch(u)).headers.get('content-language')));
+        },
+        lang === 'fr' ? 'en' : 'fr',
+      );
+      assert.deepEqual(languages, [lang, lang]);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the security code at 320 px: the whole picture at 240 × 90, ink ≥ 4.5:1 on its background, "Nouveau code"', async () => {
+  for (const lang of ['fr', 'en']) {
+    const { context, page } = await open(lang);
+    try {
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.goto(BASE_URL);
+      const measure = () =>
+        page.evaluate(async () => {
+          // The ink (the darkest 2 %: stroke cores, not their anti-aliased edges) against the
+          // background (the median: most of the picture is background), WCAG's formula.
+          const inkContrast = (canvas) => {
+            const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+            const lum = [];
+            for (let i = 0; i < data.length; i += 4) {
+              const [r, g, b] = [data[i], data[i + 1], data[i + 2]].map((v) => {
+                const c = v / 255;
+                return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+              });
+              lum.push(0.2126 * r + 0.7152 * g + 0.0722 * b);
+            }
+            lum.sort((x, y) => x - y);
+            return (lum[Math.floor(lum.length * 0.5)] + 0.05) / (lum[Math.floor(lum.length * 0.02)] + 0.05);
+          };
+          const img = document.querySelector('img.captcha-image');
+          await img.decode();
+          const box = img.getBoundingClientRect();
+          const canvas = document.createElement('canvas');
+          [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+          canvas.getContext('2d').drawImage(img, 0, 0);
+          // Positive control: the same measure on grey strokes (#999 on #eee, 2.3:1) must fail.
+          const grey = document.createElement('canvas');
+          [grey.width, grey.height] = [240, 90];
+          const ctx = grey.getContext('2d');
+          ctx.fillStyle = '#eeeeee';
+          ctx.fillRect(0, 0, 240, 90);
+          ctx.strokeStyle = '#999999';
+          ctx.lineWidth = 5;
+          ctx.strokeRect(40, 20, 160, 50);
+          ctx.beginPath();
+          ctx.moveTo(40, 20);
+          ctx.lineTo(200, 70);
+          ctx.stroke();
+          return {
+            src: img.getAttribute('src'),
+            box: { left: box.left, right: box.right, width: box.width, height: box.height },
+            viewport: document.documentElement.clientWidth,
+            contrast: inkContrast(canvas),
+            control: inkContrast(grey),
+          };
+        });
+      const first = await measure();
+      assert.ok(first.box.width >= 240 && first.box.height >= 90, `shown at ${first.box.width} × ${first.box.height}`);
+      assert.ok(first.box.left >= 0 && first.box.right <= first.viewport, 'shown whole, inside the screen');
+      assert.ok(first.contrast >= 4.5, `contrast ${first.contrast.toFixed(1)}:1`);
+      assert.ok(first.control < 4.5, `the measure fails grey on grey: ${first.control.toFixed(1)}:1`);
+      await screenshot(page, `captcha-320-${lang}`);
+      await page.getByRole('button', { name: lang === 'fr' ? 'Nouveau code' : 'New code' }).click();
+      await page.waitForFunction(
+        (old) => document.querySelector('img.captcha-image')?.getAttribute('src') !== old,
+        first.src,
+      );
+      const second = await measure();
+      assert.notEqual(second.src, first.src, 'another code, another picture');
+      assert.ok(second.contrast >= 4.5, `contrast ${second.contrast.toFixed(1)}:1`);
     } finally {
       await context.close();
     }

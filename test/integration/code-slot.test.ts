@@ -4,7 +4,7 @@ import { CODE_SLOT, VALUE_SLOT, withCode } from '../../src/views/code-slot';
 
 const ids = (html: string) => ({
   hidden: /name="captchaId" value="([A-Za-z0-9_-]+)"/.exec(html)?.[1],
-  image: /src="\/captcha\/([A-Za-z0-9_-]+)\.svg"/.exec(html)?.[1],
+  image: /src="\/captcha\/([A-Za-z0-9_-]+)\.png"/.exec(html)?.[1],
 });
 
 // The login screen is rendered once per language and minute and gets each load's own code

@@ -44,7 +44,7 @@ function expectNothingPersonalLogged() {
 }
 
 async function code(h: Harness) {
-  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now);
+  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now, 'fr');
   return { captchaId: id, captcha: challenge.digits };
 }
 

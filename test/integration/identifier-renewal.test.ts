@@ -47,7 +47,7 @@ async function validate(h: Harness, path: string, password = DEMO.password) {
 
 /** A security code issued at the harness's current time (as a page would carry it). */
 async function freshCode(h: Harness) {
-  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now);
+  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now, 'fr');
   return { captchaId: id, captcha: challenge.digits };
 }
 
@@ -623,7 +623,7 @@ describe('identifier renewal — the link (Écrans 5 and 6)', () => {
     const page = await (await h.get(path)).text();
     const ref = /name="ref" value="([^"]+)"/.exec(page)![1]!;
     const token = /name="token" value="([^"]+)"/.exec(page)![1]!;
-    const codes = await Promise.all(Array.from({ length: 200 }, () => issueChallenge(env.CAPTCHA_KEY, h.now)));
+    const codes = await Promise.all(Array.from({ length: 200 }, () => issueChallenge(env.CAPTCHA_KEY, h.now, 'fr')));
     const responses = await Promise.all(
       codes.map(({ id, challenge }, i) =>
         h.post(

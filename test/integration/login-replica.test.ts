@@ -16,7 +16,7 @@ async function attempt(stale: Voter, password: string) {
   const s = buildServices(env, { clock: () => T0, hasher });
   // The replica answers with the row as it was before the renewal.
   s.voters = { ...s.voters, byIdentifierHmac: async () => stale };
-  const captchaId = await s.captcha.issue(T0);
+  const captchaId = await s.captcha.issue(T0, 'fr');
   const captcha = (await s.captcha.pendingDigits(captchaId, T0))!;
   return attemptLogin(s, { identifier: DEMO.identifier, password, captcha, captchaId, clientAddress: '192.0.2.1' });
 }

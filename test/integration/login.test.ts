@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
+import { decodePng } from '../attacks/png';
 import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter, text, type Harness } from '../helpers';
 
 async function loginForm(h: Harness, fields: { identifier?: string; password?: string }, lang = '') {
@@ -69,13 +70,16 @@ describe('Écran 1 — login screen', () => {
     const html = await (await h.get('/')).text();
     const { captchaId, captcha } = await h.code(html);
     expect(text(html)).not.toContain(captcha);
-    const svgRes = await h.get(`/captcha/${captchaId}.svg`);
-    expect(svgRes.headers.get('content-type')).toContain('image/svg+xml');
-    const svg = await svgRes.text();
-    expect(svg).not.toMatch(/<text|<title|<desc|aria-label/);
-    expect(svg).not.toContain(captcha);
-    // The noise comes from the challenge itself: the same picture on every load.
-    expect(await (await h.get(`/captcha/${captchaId}.svg`)).text()).toBe(svg);
+    const res = await h.get(`/captcha/${captchaId}.png`);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    const png = new Uint8Array(await res.arrayBuffer());
+    // Pixels and their size only: no text, time or other chunk that could carry anything.
+    const picture = await decodePng(png);
+    expect(picture.chunks).toEqual(['IHDR', 'IDAT', 'IEND']);
+    expect([picture.width, picture.height]).toEqual([240, 90]);
+    expect(new TextDecoder('latin1').decode(png)).not.toContain(captcha);
+    // Drawn from the challenge itself: the same picture on every load.
+    expect(new Uint8Array(await (await h.get(`/captcha/${captchaId}.png`)).arrayBuffer())).toEqual(png);
   });
 
   it('logs the demo voter in with any case and separators, and shows the voter space', async () => {

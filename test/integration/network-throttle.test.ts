@@ -13,7 +13,7 @@ import { buildServices } from '../../src/platform/services';
 import { DEMO, T0, countingHasher, harness, seedElection, seedVoter, type Harness } from '../helpers';
 
 async function code(h: Harness) {
-  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now);
+  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now, 'fr');
   return { captchaId: id, captcha: challenge.digits };
 }
 
@@ -30,7 +30,7 @@ function directLogin(clock: { now: number }) {
     return verdict.ok ? 0 : verdict.retryAfterMs;
   };
   const attempt = async (password: string, address: string) => {
-    const captchaId = await s.captcha.issue(clock.now);
+    const captchaId = await s.captcha.issue(clock.now, 'fr');
     const captcha = (await s.captcha.pendingDigits(captchaId, clock.now))!;
     return (
       await attemptLogin(s, { identifier: DEMO.identifier, password, captcha, captchaId, clientAddress: address })

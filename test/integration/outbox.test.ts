@@ -11,7 +11,7 @@ import { capturedQueues, outbox, runScheduled } from '../renewal-helpers';
 let START = 0;
 
 async function code(h: Harness) {
-  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now);
+  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now, 'fr');
   return { captchaId: id, captcha: challenge.digits };
 }
 

@@ -10,7 +10,7 @@ import { capturedQueues } from '../renewal-helpers';
 let START = 0;
 
 async function code(h: Harness) {
-  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now);
+  const { id, challenge } = await issueChallenge(env.CAPTCHA_KEY, h.now, 'fr');
   return { captchaId: id, captcha: challenge.digits };
 }
 

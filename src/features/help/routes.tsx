@@ -42,7 +42,7 @@ async function renderHelp(
   } = {},
 ) {
   const { services: s, t, locale } = c.var;
-  const [title, captchaId] = await Promise.all([electionTitle(s), s.captcha.issue(s.clock())]);
+  const [title, captchaId] = await Promise.all([electionTitle(s), s.captcha.issue(s.clock(), c.var.locale)]);
   // The page carries a security code of its own.
   c.header('Cache-Control', 'no-store');
   return c.html(

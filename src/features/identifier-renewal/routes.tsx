@@ -55,7 +55,7 @@ async function renderRequest(
   const { services: s, t, locale } = c.var;
   const now = s.clock();
   const election = await s.election.current();
-  const captchaId = opts.closed ? null : await s.captcha.issue(now);
+  const captchaId = opts.closed ? null : await s.captcha.issue(now, c.var.locale);
   c.header('Cache-Control', 'no-store');
   return c.html(
     <RequestPage
@@ -113,7 +113,7 @@ async function renderLink(
   opts: { errors?: FieldErrors; notice?: string; status?: Status } = {},
 ) {
   const { services: s, t, locale } = c.var;
-  const [election, captchaId] = await Promise.all([s.election.current(), s.captcha.issue(s.clock())]);
+  const [election, captchaId] = await Promise.all([s.election.current(), s.captcha.issue(s.clock(), c.var.locale)]);
   c.header('Cache-Control', 'no-store');
   c.header('X-Robots-Tag', 'noindex');
   return c.html(

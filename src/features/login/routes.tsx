@@ -29,7 +29,7 @@ async function renderLogin(
 ) {
   const { services: s, t, locale } = c.var;
   const now = s.clock();
-  const [election, captchaId] = await Promise.all([s.election.current(), s.captcha.issue(now)]);
+  const [election, captchaId] = await Promise.all([s.election.current(), s.captcha.issue(now, locale)]);
   c.header('Cache-Control', 'no-store');
   const { values, errors, notice, status = 200 } = opts;
   const page = (id: string, identifier = values?.identifier) => (

@@ -32,7 +32,7 @@ async function renderForm(
 ) {
   const { services: s, t, locale } = c.var;
   const election = await s.election.current();
-  const captchaId = opts.closed ? null : await s.captcha.issue(s.clock());
+  const captchaId = opts.closed ? null : await s.captcha.issue(s.clock(), c.var.locale);
   c.header('Cache-Control', 'no-store');
   return c.html(
     <RequestPage

@@ -14,6 +14,7 @@
  * Output: a plain 16-bit PCM WAV (the format every browser plays), 8 kHz mono, no metadata.
  */
 import { hmacHex } from '../crypto';
+import { below, between, prng } from './prng';
 
 export type AudioLanguage = 'fr' | 'en';
 
@@ -84,43 +85,79 @@ function ulawToFloat(byte: number): number {
   return (u & 0x80 ? -magnitude : magnitude) / 32768;
 }
 
-/** Deterministic PRNG (xorshift128) seeded with 128 bits of a hex digest. */
-function prng(seedHex: string): () => number {
-  const s = [0, 1, 2, 3].map((i) => parseInt(seedHex.slice(i * 8, i * 8 + 8), 16) >>> 0 || 0x9e3779b9);
-  return () => {
-    let t = s[3]!;
-    const first = s[0]!;
-    s[3] = s[2]!;
-    s[2] = s[1]!;
-    s[1] = first;
-    t ^= t << 11;
-    t ^= t >>> 8;
-    s[0] = (t ^ first ^ (first >>> 19)) >>> 0;
-    return s[0] / 0x100000000;
-  };
+/**
+ * Adds `clip` into `out` at `at`, resampled at a rate that wobbles around `rate` (> 1 = faster
+ * and higher) by up to `wobble` over the clip, scaled by `gain`; returns the samples written.
+ */
+function mix(
+  out: Float32Array,
+  clip: Float32Array,
+  at: number,
+  rate: number,
+  gain: number,
+  { reversed = false, wobble = 0, phase = 0 } = {},
+): number {
+  let pos = 0;
+  let i = 0;
+  const period = clip.length / rate;
+  // The wobble's sine by rotation (two multiplications a sample rather than Math.sin).
+  const step = (2 * Math.PI) / period;
+  let sin = Math.sin(phase);
+  let cos = Math.cos(phase);
+  const [ds, dc] = [Math.sin(step), Math.cos(step)];
+  for (; pos < clip.length - 1; i++) {
+    const k = Math.floor(pos);
+    const a = clip[k]!;
+    const sample = a + (clip[k + 1]! - a) * (pos - k);
+    const index = reversed ? at + Math.floor(period) - 1 - i : at + i;
+    if (index >= 0 && index < out.length) out[index]! += sample * gain;
+    pos += rate * (1 + wobble * sin);
+    const next = sin * dc + cos * ds;
+    cos = cos * dc - sin * ds;
+    sin = next;
+  }
+  return i;
 }
 
-/** Adds `clip` into `out` at `at`, resampled by `rate` (> 1 = faster and higher) and scaled by `gain`. */
-function mix(out: Float32Array, clip: Float32Array, at: number, rate: number, gain: number, reversed = false): number {
-  const length = Math.floor(clip.length / rate);
-  for (let i = 0; i < length && at + i < out.length; i++) {
-    const pos = i * rate;
-    const k = Math.floor(pos);
-    const frac = pos - k;
-    const a = clip[k] ?? 0;
-    const b = clip[k + 1] ?? a;
-    const sample = a + (b - a) * frac;
-    const index = reversed ? at + length - 1 - i : at + i;
-    if (index >= 0 && index < out.length) out[index]! += sample * gain;
+/**
+ * A peaking equaliser (RBJ biquad) at `freq` Hz, `gainDb` up or down, applied in place to
+ * `samples[from, to)`: each digit gets its own colour, so no clip matches as recorded.
+ */
+function peak(samples: Float32Array, from: number, to: number, freq: number, gainDb: number, q: number): void {
+  const A = 10 ** (gainDb / 40);
+  const w = (2 * Math.PI * freq) / SAMPLE_RATE;
+  const alpha = Math.sin(w) / (2 * q);
+  const a0 = 1 + alpha / A;
+  const [b0, b1, b2] = [(1 + alpha * A) / a0, (-2 * Math.cos(w)) / a0, (1 - alpha * A) / a0];
+  const [a1, a2] = [(-2 * Math.cos(w)) / a0, (1 - alpha / A) / a0];
+  let x1 = 0;
+  let x2 = 0;
+  let y1 = 0;
+  let y2 = 0;
+  for (let i = Math.max(0, from); i < Math.min(samples.length, to); i++) {
+    const x = samples[i]!;
+    const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    x2 = x1;
+    x1 = x;
+    y2 = y1;
+    y1 = y;
+    samples[i] = y;
   }
-  return length;
 }
 
 const seconds = (s: number) => Math.round(s * SAMPLE_RATE);
 
 /**
  * The WAV bytes for `digits`, spoken with `clips` (`loadClips` of the same `language`),
- * deterministic for (`secret`, `id`, `language`). Lasts about 4 to 7 seconds.
+ * deterministic for (`secret`, `id`, `language`). Lasts about 3.5 to 7 seconds.
+ *
+ * What varies per code, and why (the attacker is assumed to hold the clips:
+ * test/attacks/audio.ts): each digit's pitch and tempo (resampled 0.84–1.18, wobbling by up
+ * to 5 % within the digit), its loudness and its colour (two peaking filters, ±9 dB, between
+ * 250 Hz and 3 kHz), the silences (0.3–0.9 s, so cutting at silences does not find four
+ * digits), a background of filtered noise, and a murmur of reversed digits as loud as a quiet
+ * digit running through the whole code — speech-like, so that the loudest stretches are not
+ * simply the digits, yet sounding like no digit to a listener.
  */
 export async function renderCaptchaAudio(
   secret: string,
@@ -130,44 +167,48 @@ export async function renderCaptchaAudio(
   clips: AudioClips,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const rand = prng(await hmacHex(secret, `captcha-audio:${language}:${id}`));
-  const between = (a: number, b: number) => a + (b - a) * rand();
+  const range = (a: number, b: number) => between(rand, a, b);
 
   // Plan the timeline first, so the buffer has the right length.
-  const lead = seconds(between(0.3, 0.7));
-  const spoken = [...digits].map((d) => ({ clip: clips[Number(d)]!, rate: between(0.9, 1.1), gain: between(0.75, 1) }));
-  const gaps = spoken.map(() => seconds(between(0.35, 0.85)));
-  const trail = seconds(between(0.3, 0.6));
-  const total =
-    lead +
-    spoken.reduce((sum, s, i) => sum + Math.floor(s.clip.length / s.rate) + (i < spoken.length - 1 ? gaps[i]! : 0), 0) +
-    trail;
+  const lead = seconds(range(0.4, 0.7));
+  const spoken = [...digits].map((d) => {
+    const clip = clips[Number(d)]!;
+    const rate = range(0.84, 1.18);
+    return { clip, rate, gain: range(0.7, 1), length: Math.ceil((clip.length / rate) * 1.06) };
+  });
+  const gaps = spoken.map(() => seconds(range(0.3, 0.9)));
+  const trail = seconds(range(0.3, 0.5));
+  const total = lead + spoken.reduce((sum, s, i) => sum + s.length + (i < spoken.length - 1 ? gaps[i]! : 0), 0) + trail;
   const out = new Float32Array(total);
 
-  // Background: low-passed noise whose level drifts slowly.
-  const level = between(0.03, 0.07);
-  const smoothing = between(0.3, 0.7);
-  let noise = 0;
-  const drift = between(0.5, 2) / SAMPLE_RATE;
-  const phase = between(0, 2 * Math.PI);
-  for (let i = 0; i < total; i++) {
-    noise = noise * smoothing + (rand() * 2 - 1) * (1 - smoothing);
-    out[i] = noise * level * 2 * (0.75 + 0.25 * Math.sin(phase + 2 * Math.PI * drift * i));
-  }
-
-  // Murmur: reversed digits, quieter, anywhere on the timeline.
-  const murmurs = 3 + Math.floor(rand() * 3);
-  for (let m = 0; m < murmurs; m++) {
-    const clip = clips[Math.floor(rand() * 10)]!;
-    mix(out, clip, Math.floor(between(0, total - clip.length)), between(0.8, 1.2), between(0.1, 0.2), true);
-  }
-
-  // The code itself.
+  // The code itself, each digit coloured on its own.
   let at = lead;
   spoken.forEach((s, i) => {
-    at += mix(out, s.clip, at, s.rate, s.gain);
-    if (i < spoken.length - 1) at += gaps[i]!;
+    const written = mix(out, s.clip, at, s.rate, s.gain, { wobble: range(0, 0.05), phase: range(0, 2 * Math.PI) });
+    for (let f = 0; f < 2; f++) peak(out, at, at + written + 200, range(250, 3000), range(-9, 9), range(0.7, 2));
+    at += s.length + (i < spoken.length - 1 ? gaps[i]! : 0);
   });
 
+  // Murmur: reversed digits end to end over the whole code, quieter than the code.
+  const murmur = new Float32Array(total);
+  for (let m = Math.floor(range(-0.4, 0.4) * SAMPLE_RATE); m < total;) {
+    const clip = clips[below(rand, 10)]!;
+    const rate = range(0.8, 1.25);
+    mix(murmur, clip, m, rate, range(0.22, 0.38), { reversed: true });
+    m += Math.floor((clip.length / rate) * range(0.55, 1));
+  }
+  peak(murmur, 0, total, range(300, 2000), range(-6, 6), 1);
+
+  // Background: low-passed noise whose level drifts slowly.
+  const level = range(0.03, 0.06);
+  const smoothing = range(0.3, 0.7);
+  const drift = range(0.5, 2) / SAMPLE_RATE;
+  const phase = range(0, 2 * Math.PI);
+  let noise = 0;
+  for (let i = 0; i < total; i++) {
+    noise = noise * smoothing + (rand() * 2 - 1) * (1 - smoothing);
+    out[i]! += murmur[i]! + noise * level * 2 * (0.75 + 0.25 * Math.sin(phase + 2 * Math.PI * drift * i));
+  }
   return wav16(out);
 }
 

@@ -1,10 +1,11 @@
 /**
- * Renders a challenge's digits as an SVG picture: each digit is a jittered, rotated stroke
- * path among noise curves and dots. No text node, no title, no alt holds the digits. The
- * noise is derived from the challenge itself (HMAC of its id), so loading the image again
- * gives the same picture and averaging many renderings reveals nothing new.
+ * The seed's SVG picture, as it was served before issue 10 (src/platform/captcha/svg.ts at
+ * the time), kept here as the markup attack's positive control: each digit a jittered, rotated
+ * stroke path among noise curves and dots, the digit strokes the only paths with
+ * `stroke-linecap="round"`. test/attacks/markup.ts must read it, or it proves nothing when it
+ * reads nothing of the PNG.
  */
-import { hmacHex } from '../crypto';
+import { hmacHex } from '../../src/platform/crypto';
 
 // Stroke skeletons of the digits in a 10 × 16 box; each digit is one or two polylines.
 const GLYPHS: Record<string, number[][]> = {
