@@ -217,6 +217,8 @@ function wrapEnv(env, scope) {
  * constructor's statements. A start is a first call to an object, and also a call to one the
  * runtime had evicted after a few idle seconds — which a set of names seen would miss.
  */
+export const AuditHead = bundle.AuditHead;
+
 export class AccessState extends bundle.AccessState {
   constructor(ctx, env) {
     super(ctx, env);

@@ -23,7 +23,8 @@ export const OFFLINE_ENV = {
 export const DEV_SECRETS = ['IDENTIFIER_HMAC_KEY', 'NUMIC_HMAC_KEY', 'CAPTCHA_KEY', 'DELIVERY_KEY'];
 
 /**
- * Makes sure .dev.vars exists with DEV_TOOLS=1 and a random value for every secret;
+ * Makes sure .dev.vars exists with DEV_TOOLS=1 and a random value for every secret and for
+ * the local operator password (OPERATOR_PASSWORD, which the operator commands read from here);
  * keeps what is already there (so local sessions and data stay valid across restarts).
  */
 export function ensureDevVars() {
@@ -32,7 +33,7 @@ export function ensureDevVars() {
   const vars = parseVars(text);
   let added = '';
   if (!('DEV_TOOLS' in vars)) added += 'DEV_TOOLS=1\n';
-  for (const name of DEV_SECRETS) {
+  for (const name of [...DEV_SECRETS, 'OPERATOR_PASSWORD']) {
     if (!vars[name]) added += `${name}=${randomBytes(32).toString('base64url')}\n`;
   }
   if (added) {
@@ -59,6 +60,7 @@ export const DEMO_VOTERS = [
     phone: '+33600000001',
     identifier: 'ABCD-EFGH-JKMN',
     password: 'Vote-2022-Demo',
+    constituency: '1',
   },
   {
     numic: '00654321',
@@ -66,6 +68,7 @@ export const DEMO_VOTERS = [
     phone: '+33600000002',
     identifier: 'PQRS-TVWX-YZ23',
     password: 'Vote-2022-Bis',
+    constituency: '2',
   },
   {
     numic: '00111111',
@@ -73,6 +76,7 @@ export const DEMO_VOTERS = [
     phone: '+33600000003',
     identifier: 'WXYZ-2345-6789',
     password: 'Vote-2022-Ter',
+    constituency: '3',
   },
 ];
 
@@ -115,7 +119,8 @@ export function demoSql(vars, now = Date.now(), extraVoters = []) {
     const idHmac = createHmac('sha256', vars.IDENTIFIER_HMAC_KEY).update(canonical(v.identifier)).digest('hex');
     lines.push(`DELETE FROM voters WHERE numic = ${q(v.numic)} OR identifier_hmac = ${q(idHmac)};`);
     lines.push(
-      `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, session_generation, created_at, updated_at) VALUES (1, ${q(v.numic)}, ${q(v.email)}, ${q(v.phone)}, ${q(idHmac)}, ${q(hashPassword(v.password))}, 'fr', 0, ${now}, ${now});`,
+      // Constituencies 1, 2, 3 in order (SPEC.md); convoked: they hold their credentials.
+      `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, constituency, convoked_at, session_generation, created_at, updated_at) VALUES (1, ${q(v.numic)}, ${q(v.email)}, ${q(v.phone)}, ${q(idHmac)}, ${q(hashPassword(v.password))}, 'fr', ${q(v.constituency ?? '1')}, ${now}, 0, ${now}, ${now});`,
     );
   }
   return lines.join('\n') + '\n';

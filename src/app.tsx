@@ -14,6 +14,7 @@ import { devRoutes } from './features/dev/routes';
 import { helpRoutes } from './features/help/routes';
 import { identifierRenewalRoutes } from './features/identifier-renewal/routes';
 import { loginRoutes } from './features/login/routes';
+import { operatorApi, refusal } from './features/operator/api';
 import { passwordRenewalRoutes } from './features/password-renewal/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
@@ -27,6 +28,10 @@ import { ErrorPage } from './views/pages';
 
 /** Limits what a form post may weigh: our largest form is well under 4 KiB. */
 export const MAX_BODY_BYTES = 16 * 1024;
+/** An operator API call: a chunk of 500 roll rows is ~100 KiB of JSON. */
+export const MAX_OPERATOR_BODY_BYTES = 512 * 1024;
+const OPERATOR_API = '/operateur/api';
+const isOperatorApi = (path: string) => path === OPERATOR_API || path.startsWith(`${OPERATOR_API}/`);
 
 export function createApp(deps: Partial<AppDeps> = {}) {
   const resolved: AppDeps = { clock: systemClock, hasher: pbkdf2Hasher, ...deps };
@@ -68,14 +73,12 @@ export function createApp(deps: Partial<AppDeps> = {}) {
     handOverBookmark(c, bookmark, services.d1Bookmark());
   });
   app.use(csrf());
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large');
-      },
-    }),
-  );
+  const tooLarge = () => {
+    throw new AppError('payload_too_large');
+  };
+  const formLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  const operatorLimit = bodyLimit({ maxSize: MAX_OPERATOR_BODY_BYTES, onError: tooLarge });
+  app.use((c, next) => (isOperatorApi(c.req.path) ? operatorLimit : formLimit)(c, next));
 
   // public/_private/ (the audio code's clips) is read through the ASSETS binding only;
   // wrangler.toml's run_worker_first sends every request for it here, and it does not exist.
@@ -83,6 +86,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
     throw new AppError('not_found');
   });
   app.route('/_dev', devRoutes);
+  app.route(OPERATOR_API, operatorApi);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
   app.route('/', identifierRenewalRoutes);
@@ -96,6 +100,10 @@ export function createApp(deps: Partial<AppDeps> = {}) {
     // statement's parameters (a NUMIC, an address, a letter to the assistance cell).
     if (err instanceof AppError ? err.code !== 'not_found' : answer.status >= 500) {
       log.error(answer.code, err, { reason: err instanceof AppError ? err.reason : undefined });
+    }
+    if (isOperatorApi(c.req.path)) {
+      const key = answer.status >= 500 ? 'operator.error.unavailable' : 'operator.error.bad_request';
+      return refusal(c, answer.status, key, { detail: answer.code });
     }
     return errorPage(c, answer.message, answer.status);
   });

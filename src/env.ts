@@ -31,6 +31,14 @@ declare global {
       DEV_TOOLS?: string;
       /** Secret: Brevo's API key; when set (and DEV_TOOLS is not), Brevo carries e-mail and SMS. */
       BREVO_API_KEY?: string;
+      /** Secret, local development only: the operator password (`npm start` writes it). */
+      OPERATOR_PASSWORD?: string;
+      /** Cloudflare Access in front of /operateur: `https://<team>.cloudflareaccess.com`. */
+      ACCESS_TEAM_DOMAIN?: string;
+      /** The Access application's AUD tag. */
+      ACCESS_AUD?: string;
+      /** JSON: each operator identity (e-mail, or service token client id) → `assistance` | `administrator`. */
+      OPERATOR_ROLES?: string;
       /**
        * Cloudflare Email Service (beta): declared in wrangler.toml only where the sending
        * domain is set up (commented out there by default), so `wrangler types` cannot see it.

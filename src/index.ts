@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { d1AuditTrail } from './platform/audit';
 import { consumeAudit, type QueuedAudit } from './platform/audit-consumer';
 import { DAILY_HEADS_CRON, durableHeadWitness, headRecipients, mailHeads } from './platform/audit-head';
+import { consumeConvocations, type QueuedConvocation } from './platform/convocation';
 import { database } from './platform/database';
 import {
   consumeDelivery,
@@ -16,13 +17,14 @@ import {
 } from './platform/delivery';
 import { durableGuards } from './platform/guard/guards';
 import { log } from './platform/log';
+import { pbkdf2Hasher } from './platform/passwords';
 
 export { AccessState } from './platform/guard/access-state';
 export { AuditHead } from './platform/audit-head';
 
 const app = createApp();
 
-type QueuedMessage = QueuedAudit | QueuedDelivery;
+type QueuedMessage = QueuedAudit | QueuedDelivery | QueuedConvocation;
 
 export default {
   fetch: app.fetch,
@@ -32,11 +34,13 @@ export default {
     // let it block the batch through every retry.
     for (const m of batch.messages) {
       const kind = (m.body as { kind?: unknown } | null)?.kind;
-      if (kind !== 'delivery' && kind !== 'audit') {
+      if (kind !== 'delivery' && kind !== 'audit' && kind !== 'convoke') {
         log.error('queue_message_unknown_kind', undefined, { queue: batch.queue });
         m.ack();
       }
     }
+    const convocations = batch.messages.filter((m): m is Message<QueuedConvocation> => m.body?.kind === 'convoke');
+    if (convocations.length > 0) await consumeConvocations(convocations, env, pbkdf2Hasher);
     const deliveries = batch.messages.filter((m): m is Message<QueuedDelivery> => m.body?.kind === 'delivery');
     // The dead-letter queues' messages: deliveries are recorded as failed, never sent; audit
     // events are written anyway (into a chain of their own).

@@ -38,7 +38,9 @@ export async function seedElection(
   forgetElection();
 }
 
-export async function seedVoter(v: Partial<typeof DEMO> & { language?: string } = {}) {
+export async function seedVoter(
+  v: Partial<typeof DEMO> & { language?: string; constituency?: string; deactivatedAt?: number | null } = {},
+) {
   const voter = { ...DEMO, ...v };
   const db = database(env.DB);
   const identifierHmac = await hmacHex(env.IDENTIFIER_HMAC_KEY, normalizeIdentifier(voter.identifier)!);
@@ -53,6 +55,9 @@ export async function seedVoter(v: Partial<typeof DEMO> & { language?: string } 
     identifierHmac,
     passwordHash: await hashPassword(voter.password),
     language: v.language ?? 'fr',
+    constituency: v.constituency ?? '1',
+    convokedAt: T0 - 30 * DAY,
+    deactivatedAt: v.deactivatedAt ?? null,
     createdAt: T0 - 30 * DAY,
     updatedAt: T0 - 30 * DAY,
   });

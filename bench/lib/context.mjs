@@ -90,12 +90,14 @@ export function createContext({ url, voters }) {
     /**
      * A client address for the CF-Connecting-IP header (Miniflare keeps an incoming one).
      * Each voter behind their own address, as at the peak: one address would hit the
-     * generous per-address limit (300 attempts per 10 minutes) within seconds. These are
-     * header values only (documentation prefix 2001:db8::/32), never contacted.
+     * generous per-address limit (300 attempts per 10 minutes) within seconds. An IPv6 client
+     * is counted by its /64 and its /48 (platform/guard/network.ts): each address here is a
+     * /48 of its own (2001:db8:N::1), or they would all be one network. Header values only
+     * (documentation prefix 2001:db8::/32), never contacted.
      */
     address() {
       addressCounter++;
-      return `2001:db8::${(addressCounter >> 16).toString(16)}:${(addressCounter & 0xffff).toString(16)}`;
+      return `2001:db8:${(addressCounter & 0xffff).toString(16)}::${(addressCounter >> 16).toString(16)}:1`;
     },
 
     /**

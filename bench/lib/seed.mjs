@@ -47,8 +47,8 @@ export async function seed(mf, { benchVoters }) {
     ...Array.from({ length: benchVoters }, (_, n) => ({ ...benchVoter(n, benchPassword), hash: benchHash })),
   ];
   const insert = db.prepare(
-    `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, created_at, updated_at)
-     VALUES (1, ?, ?, ?, ?, ?, 'fr', ?, ?)`,
+    `INSERT INTO voters (election_id, numic, email, phone, identifier_hmac, password_hash, language, constituency, convoked_at, created_at, updated_at)
+     VALUES (1, ?, ?, ?, ?, ?, 'fr', ?, ?, ?, ?)`,
   );
   for (let i = 0; i < rows.length; i += 500) {
     await db.batch(
@@ -61,6 +61,8 @@ export async function seed(mf, { benchVoters }) {
             v.phone,
             hmacHex(SECRETS.IDENTIFIER_HMAC_KEY, canonical(v.identifier)),
             v.hash,
+            v.constituency ?? String((Number(v.numic) % 11) + 1),
+            now - 30 * DAY,
             now - 30 * DAY,
             now - 30 * DAY,
           ),

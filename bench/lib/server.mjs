@@ -92,9 +92,17 @@ export async function startApp({ bundleDir, root, vars, inspectorPort }) {
       bindings: { ELECTION_ID: '1', PUBLIC_ORIGIN: 'http://127.0.0.1:8787', DEV_TOOLS: '1', ...SECRETS, ...vars },
       d1Databases: { DB: 'bench-db' },
       kvNamespaces: { TOKENS: 'bench-tokens' },
-      durableObjects: { ACCESS_STATE: { className: 'AccessState', useSQLite: true } },
-      queueProducers: { AUDIT: { queueName: 'isoloir-audit' }, DELIVERY: { queueName: 'isoloir-delivery' } },
+      durableObjects: {
+        ACCESS_STATE: { className: 'AccessState', useSQLite: true },
+        AUDIT_HEAD: { className: 'AuditHead', useSQLite: true },
+      },
+      queueProducers: {
+        AUDIT: { queueName: 'isoloir-audit' },
+        DELIVERY: { queueName: 'isoloir-delivery' },
+        CONVOKE: { queueName: 'isoloir-convoke' },
+      },
       queueConsumers: {
+        'isoloir-convoke': { maxBatchSize: 20, maxBatchTimeout: 1, maxRetries: 10 },
         'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
         'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
       },

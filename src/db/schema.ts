@@ -13,6 +13,12 @@ export const elections = sqliteTable('elections', {
   closesAt: integer('closes_at').notNull(),
   /** When the electoral roll was loaded: renewal screens work from then until closing. */
   rollLoadedAt: integer('roll_loaded_at').notNull(),
+  /**
+   * The convocation round (`roll convoke`): 0 before the first. A round stays open until every
+   * active voter holds its credentials; a run that stopped midway, run again, resumes it.
+   */
+  convocationRound: integer('convocation_round').notNull().default(0),
+  convocationOpen: integer('convocation_open', { mode: 'boolean' }).notNull().default(false),
 });
 
 /**
@@ -31,9 +37,25 @@ export const voters = sqliteTable(
     numic: text('numic').notNull(),
     email: text('email').notNull(),
     phone: text('phone').notNull(),
-    identifierHmac: text('identifier_hmac').notNull(),
-    passwordHash: text('password_hash').notNull(),
+    /** Null until the voter is convoked (credentials are generated then, not at import). */
+    identifierHmac: text('identifier_hmac'),
+    passwordHash: text('password_hash'),
     language: text('language').notNull().default('fr'),
+    /** `1` to `11`. */
+    constituency: text('constituency').notNull(),
+    consulate: text('consulate'),
+    /** When the convocation (credentials) was sent; null for a voter never convoked. */
+    convokedAt: integer('convoked_at'),
+    /** The round of the voter's last convocation: a redelivered batch of that round issues nothing. */
+    convokedRound: integer('convoked_round').notNull().default(0),
+    /**
+     * Set by `roll import --replace` for a voter absent from the file: such a voter can no
+     * longer log in, renew or vote, and every read of the voter screens treats them exactly
+     * like an unknown one. Never deleted; a later import that lists them again reactivates.
+     */
+    deactivatedAt: integer('deactivated_at'),
+    /** The last `--replace` import run whose file listed this NUMIC (platform/roll). */
+    seenRun: text('seen_run'),
     sessionGeneration: integer('session_generation').notNull().default(0),
     identifierRenewedAt: integer('identifier_renewed_at'),
     passwordRenewedAt: integer('password_renewed_at'),
@@ -44,8 +66,31 @@ export const voters = sqliteTable(
     uniqueIndex('voters_numic_uq').on(t.numic),
     uniqueIndex('voters_identifier_hmac_uq').on(t.identifierHmac),
     index('voters_election_idx').on(t.electionId),
+    index('voters_deactivated_idx').on(t.deactivatedAt),
   ],
 );
+
+/**
+ * The question of each constituency (`election contests`). `answers` is a JSON array of
+ * strings; `blank`: whether a blank vote is offered. `ballotSetUpAt`: when the ballot box of
+ * this contest was set up (the ballot issue) — from then on the contest cannot change.
+ */
+export const contests = sqliteTable(
+  'contests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    electionId: integer('election_id').notNull(),
+    constituency: text('constituency').notNull(),
+    question: text('question').notNull(),
+    answers: text('answers').notNull(),
+    blank: integer('blank', { mode: 'boolean' }).notNull(),
+    ballotSetUpAt: integer('ballot_set_up_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('contests_constituency_uq').on(t.electionId, t.constituency)],
+);
+
+export type Contest = typeof contests.$inferSelect;
 
 /**
  * Append-only audit trail (triggers refuse UPDATE, DELETE and REPLACE). Never a secret: the

@@ -190,5 +190,57 @@ export const en = {
   'copy.button': 'Copy',
   'copy.done': 'Copied',
   'copy.failed': 'Copying failed: select the text and copy it.',
+  // ---------------------------------------------------------------- operators (issue 12)
+  'roll.contactChanged.subject': 'Your contact details have been changed',
+  'roll.contactChanged.email':
+    'The e-mail address registered for your internet vote ({election}) was changed on {date} by your consulate. The portal’s next messages will go to the new address. If you did not ask for this change, contact the assistance team straight away:',
+  'roll.contactChanged.phone':
+    'The phone number registered for your internet vote ({election}) was changed on {date} by your consulate. The portal’s next text messages will go to the new number. If you did not ask for this change, contact the assistance team straight away:',
+  'roll.contactChanged.sms':
+    'Internet voting: your contact details were changed on {date}. If it was not you, contact the assistance team: {help}',
+  'convocation.subject': 'Your invitation to vote online',
+  'convocation.greeting': 'Hello,',
+  'convocation.intro':
+    'You are registered on the consular electoral roll and may vote online in the election “{election}”. Voting is open from {opens} to {closes}.',
+  'convocation.numic': 'Your NUMIC (consular identification number): {numic}',
+  'convocation.identifier': 'Your voting identifier:',
+  'convocation.password':
+    'Your password is sent to you separately, by text message, to the number your consulate registered.',
+  'convocation.portal': 'To vote, go to the portal:',
+  'convocation.lost':
+    'If you lose your identifier or your password, you can ask for a new one on the portal. Assistance team:',
+  'convocation.sms.intro': 'Internet voting ({election}): your password is',
+  'convocation.sms.outro': 'Your identifier was sent to you by e-mail. Help: {help}',
+  'operator.error.not_configured':
+    'Operator authentication is not configured (ACCESS_TEAM_DOMAIN, ACCESS_AUD and OPERATOR_ROLES, or OPERATOR_PASSWORD locally): every operator request is refused.',
+  'operator.error.ambiguous':
+    'An operator password and a Cloudflare Access configuration are both present: every operator request is refused. Remove one of them.',
+  'operator.error.password_off_loopback':
+    'The operator password is accepted only in local development (DEV_TOOLS=1, a loopback address).',
+  'operator.error.missing_credentials': 'Operator authentication required.',
+  'operator.error.bad_credentials': 'Wrong operator password.',
+  'operator.error.throttled': 'Too many operator password attempts from this network. Try again in {wait}.',
+  'operator.error.bad_token': 'The Cloudflare Access token is invalid, expired or not meant for this portal.',
+  'operator.error.no_role': 'This identity has no operator role on this portal (OPERATOR_ROLES).',
+  'operator.error.forbidden': 'Your role ({role}) does not allow this action.',
+  'operator.error.bad_request': 'Invalid request: {detail}',
+  'operator.error.close_before_open': 'Closing must come after opening.',
+  'operator.error.opening_after_ballots': 'Ballots have already been cast: the opening can no longer move.',
+  'operator.error.unknown_constituency': 'Unknown constituency: {constituency} (expected 1 to 11).',
+  'operator.error.few_answers': 'Constituency {constituency}: at least two answers are needed.',
+  'operator.error.duplicate_contest': 'Constituency {constituency}: two questions in the same file.',
+  'operator.error.contest_locked':
+    'Constituency {constituency}: its ballot box is already set up, the question can no longer change.',
+  'operator.error.mass_deactivation':
+    'This import would deactivate {count} voters out of {active} active ones (over 10 % in 24 hours, counting recent deactivations): refused. Run it again with --allow-mass-deactivation if this is intended.',
+  'operator.error.election_missing':
+    'No election is defined yet: create it first with `npm run election -- set --title … --opens … --closes …`.',
+  'operator.error.unknown_voter': 'No active, convoked voter has the NUMIC {numic}.',
+  'operator.error.renewal_closed':
+    'Credential renewal is not open now (before the roll is loaded, or the vote has closed).',
+  'operator.error.cooling_off':
+    'This voter’s other credential was renewed less than 24 hours ago: one renewal at a time, nothing was sent.',
+  'operator.error.unavailable': 'The service is unavailable for a moment: nothing was changed, try again.',
+  'operator.error.not_found': 'Unknown address of the operator interface.',
   ...helpEn,
 } as const satisfies Messages;

@@ -199,6 +199,59 @@ export const fr = {
   'copy.button': 'Copier',
   'copy.done': 'Copié',
   'copy.failed': 'La copie a échoué : sélectionnez le texte et copiez-le.',
+  // ---------------------------------------------------------------- operators (issue 12)
+  'roll.contactChanged.subject': 'Vos coordonnées ont été modifiées',
+  'roll.contactChanged.email':
+    'L’adresse électronique enregistrée pour votre vote par internet ({election}) a été modifiée le {date} par votre consulat. Les prochains messages du portail iront à la nouvelle adresse. Si vous n’êtes pas à l’origine de ce changement, contactez sans attendre la cellule d’assistance :',
+  'roll.contactChanged.phone':
+    'Le numéro de téléphone enregistré pour votre vote par internet ({election}) a été modifié le {date} par votre consulat. Les prochains SMS du portail iront au nouveau numéro. Si vous n’êtes pas à l’origine de ce changement, contactez sans attendre la cellule d’assistance :',
+  'roll.contactChanged.sms':
+    'Vote par internet : vos coordonnées ont été modifiées le {date}. Si ce n’est pas vous, contactez la cellule d’assistance : {help}',
+  'convocation.subject': 'Votre convocation au vote par internet',
+  'convocation.greeting': 'Bonjour,',
+  'convocation.intro':
+    'Vous êtes inscrit(e) sur la liste électorale consulaire et pouvez voter par internet pour l’élection « {election} ». Le vote est ouvert du {opens} au {closes}.',
+  'convocation.numic': 'Votre NUMIC (numéro d’identification consulaire) : {numic}',
+  'convocation.identifier': 'Votre identifiant de vote :',
+  'convocation.password':
+    'Votre mot de passe vous est envoyé séparément, par SMS, au numéro enregistré par votre consulat.',
+  'convocation.portal': 'Pour voter, rendez-vous sur le portail :',
+  'convocation.lost':
+    'Si vous perdez votre identifiant ou votre mot de passe, vous pourrez en demander un nouveau sur le portail. Cellule d’assistance :',
+  'convocation.sms.intro': 'Vote par internet ({election}) : votre mot de passe est',
+  'convocation.sms.outro': 'Votre identifiant vous a été envoyé par courriel. Aide : {help}',
+  'operator.error.not_configured':
+    'L’authentification des opérateurs n’est pas configurée (ACCESS_TEAM_DOMAIN, ACCESS_AUD et OPERATOR_ROLES, ou OPERATOR_PASSWORD en local) : toute demande d’opérateur est refusée.',
+  'operator.error.ambiguous':
+    'Un mot de passe d’opérateur et une configuration Cloudflare Access sont présents ensemble : toute demande d’opérateur est refusée. Retirez l’un des deux.',
+  'operator.error.password_off_loopback':
+    'Le mot de passe d’opérateur n’est accepté qu’en développement local (DEV_TOOLS=1, adresse de bouclage).',
+  'operator.error.missing_credentials': 'Authentification d’opérateur requise.',
+  'operator.error.bad_credentials': 'Mot de passe d’opérateur incorrect.',
+  'operator.error.throttled': 'Trop d’essais de mot de passe d’opérateur depuis ce réseau. Réessayez dans {wait}.',
+  'operator.error.bad_token': 'Le jeton Cloudflare Access est invalide, expiré ou n’est pas destiné à ce portail.',
+  'operator.error.no_role': 'Cette identité n’a aucun rôle d’opérateur sur ce portail (OPERATOR_ROLES).',
+  'operator.error.forbidden': 'Votre rôle ({role}) ne permet pas cette action.',
+  'operator.error.bad_request': 'Demande invalide : {detail}',
+  'operator.error.close_before_open': 'La fermeture doit être postérieure à l’ouverture.',
+  'operator.error.opening_after_ballots':
+    'Des bulletins ont déjà été déposés : l’ouverture ne peut plus être déplacée.',
+  'operator.error.unknown_constituency': 'Circonscription inconnue : {constituency} (attendu 1 à 11).',
+  'operator.error.few_answers': 'Circonscription {constituency} : au moins deux réponses sont nécessaires.',
+  'operator.error.duplicate_contest': 'Circonscription {constituency} : deux questions dans le même fichier.',
+  'operator.error.contest_locked':
+    'Circonscription {constituency} : son urne est déjà constituée, la question ne peut plus changer.',
+  'operator.error.mass_deactivation':
+    'Cet import désactiverait {count} électeurs sur {active} actifs (plus de 10 % en 24 heures, en comptant les désactivations récentes) : refusé. Relancez avec --allow-mass-deactivation si c’est voulu.',
+  'operator.error.election_missing':
+    'Aucune élection n’est encore définie : créez-la d’abord avec `npm run election -- set --title … --opens … --closes …`.',
+  'operator.error.unknown_voter': 'Aucun électeur actif et convoqué n’a le NUMIC {numic}.',
+  'operator.error.renewal_closed':
+    'Le renouvellement des identifiants n’est pas ouvert en ce moment (avant le chargement de la liste, ou vote clos).',
+  'operator.error.cooling_off':
+    'L’autre identifiant de cet électeur a été renouvelé il y a moins de 24 heures : un seul renouvellement à la fois, rien n’a été envoyé.',
+  'operator.error.unavailable': 'Le service est momentanément indisponible : rien n’a été modifié, réessayez.',
+  'operator.error.not_found': 'Adresse inconnue de l’interface des opérateurs.',
   ...helpFr,
 } as const;
 

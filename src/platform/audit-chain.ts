@@ -20,6 +20,7 @@ import type { AuditRecord } from './audit';
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const RENEWAL_CHAINS = 8;
+export const OPERATOR_CHAINS = 4;
 
 /** The chains the Worker writes. */
 export const CHAINS = {
@@ -32,6 +33,13 @@ export const CHAINS = {
   queue: 'queue',
   /** Events the AUDIT queue gave up on, written late by the dead-letter consumer. */
   deadLetter: 'dead-letter',
+  /**
+   * Operators' actions, on OPERATOR_CHAINS chains: an import's chunks, sent a few at a time,
+   * go to different chains (by their position in the file) instead of racing for one.
+   */
+  operator(lane = 0): string {
+    return `operator-${Math.abs(Math.trunc(lane)) % OPERATOR_CHAINS}`;
+  },
 } as const;
 
 export interface ChainLink {

@@ -4,6 +4,9 @@
  */
 import { randomString } from './crypto';
 
+// Its own import-free module, so the roll import command (Node) normalises exactly like the screens.
+export { normalizeNumic } from './numic';
+
 /** Crockford base 32: digits and upper-case letters without I, L, O, U. */
 export const IDENTIFIER_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Lower case and digits without look-alikes (no 0/o, 1/l/i): unlike an identifier. */
@@ -38,11 +41,4 @@ export function normalizeIdentifier(input: string): string | null {
 /** `ABCDEFGHJKMN` → `ABCD-EFGH-JKMN`. */
 export function formatIdentifier(canonical: string): string {
   return canonical.match(/.{1,4}/g)!.join('-');
-}
-
-/** What a voter typed → 8-digit NUMIC (leading zeros restored, spaces ignored), or null. */
-export function normalizeNumic(input: string): string | null {
-  const s = input.replace(/[\s.-]/g, '');
-  if (!/^\d{1,8}$/.test(s)) return null;
-  return s.padStart(8, '0');
 }

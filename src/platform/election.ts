@@ -1,6 +1,9 @@
 /**
- * The election's settings (title, window). Read on every screen, changed almost never:
- * cached per isolate for a short time so GET / needs no D1 round trip.
+ * The election's settings (title, window). Read on every screen, changed almost never: what a
+ * screen shows is cached per isolate for a short time so GET / needs no D1 round trip. What a
+ * request decides on (may this login, this renewal, this ballot go through?) reads the settings
+ * from the D1 primary (`freshElection`), so an operator's `election set` takes effect at once
+ * everywhere; that read also refreshes this isolate's cache.
  */
 import { eq } from 'drizzle-orm';
 import { elections, type Election } from '../db/schema';
@@ -16,6 +19,18 @@ export async function currentElection(db: () => Database, electionId: string, no
     return cached.election;
   }
   const election = await db()
+    .select()
+    .from(elections)
+    .where(eq(elections.id, Number(electionId)))
+    .get();
+  if (!election) throw new AppError('misconfigured', 'election_not_loaded');
+  cached = { key: electionId, election, until: now + CACHE_MS };
+  return election;
+}
+
+/** The settings as the D1 primary has them now, for a decision; refreshes the cache. */
+export async function freshElection(primary: () => Database, electionId: string, now: number): Promise<Election> {
+  const election = await primary()
     .select()
     .from(elections)
     .where(eq(elections.id, Number(electionId)))

@@ -14,13 +14,19 @@ import type { Clock } from './clock';
 import { database, requestDatabase } from './database';
 import { queueDelivery, type Delivery } from './delivery';
 import { localDevTools, type DevTools } from './dev-tools';
-import { currentElection } from './election';
+import type { QueuedConvocation } from './convocation';
+import { d1Convocations, type ConvocationControl } from './convocation-control';
+import { currentElection, freshElection } from './election';
+import { d1ElectionAdmin, type ElectionAdmin } from './election-admin';
+import { operatorAuth, type OperatorAuth } from './operators/auth';
+import { d1Roll, type RollStore } from './roll/store';
 import { durableGuards, type Guards } from './guard/guards';
 import { kvLinks, type LinkStore } from './links';
 import type { PasswordHasher } from './passwords';
 import { log } from './log';
 import { hmacPseudonyms, type Pseudonyms } from './pseudonyms';
 import { SessionStore } from './sessions';
+import type { JWTVerifyGetKey } from 'jose';
 import { voterStore, type VoterStore } from './voters';
 
 /** What the Worker is built with: tests inject a clock, a counting hasher, counting wrappers. */
@@ -29,11 +35,16 @@ export interface AppDeps {
   hasher: PasswordHasher;
   /** Wraps the services of each request (tests count the work at the interfaces). */
   decorate?: (services: Services) => Services;
+  /** The keys Access JWTs are checked with; the team's certs URL when absent (tests give theirs). */
+  accessKeys?: JWTVerifyGetKey;
 }
 
-/** The election's settings, cached per isolate (platform/election.ts). */
+/** The election's settings (platform/election.ts). */
 export interface ElectionSettings {
+  /** For what a screen shows: cached per isolate (≤ 30 s old). */
   current(): Promise<Election>;
+  /** For what a request decides (the window): the D1 primary's, so a change applies at once. */
+  fresh(): Promise<Election>;
 }
 
 export interface Services {
@@ -49,6 +60,14 @@ export interface Services {
   sessions: SessionStore;
   pseudonyms: Pseudonyms;
   assistance: AssistanceStore;
+  /** Who an operator is (Cloudflare Access, or the local password), platform/operators. */
+  operators: OperatorAuth;
+  /** The electoral roll as operators load it (platform/roll). */
+  roll: RollStore;
+  /** The operators' writes of the election's settings and contests. */
+  electionAdmin: ElectionAdmin;
+  /** Convocation rounds, their voters handed to the CONVOKE queue (platform/convocation-control.ts). */
+  convocations: ConvocationControl;
   /** The public origin of e-mailed addresses (links, the help page). */
   origin: string;
   /**
@@ -99,10 +118,27 @@ export function buildServices(
     captcha,
     delivery: queueDelivery(env.DELIVERY, env.DELIVERY_KEY, db, primary, trail),
     audit: queuedAudit(env.AUDIT),
-    election: { current: () => currentElection(db, env.ELECTION_ID, deps.clock()) },
+    election: {
+      current: () => currentElection(db, env.ELECTION_ID, deps.clock()),
+      fresh: () => freshElection(primary, env.ELECTION_ID, deps.clock()),
+    },
     sessions: new SessionStore(env.TOKENS),
     pseudonyms: hmacPseudonyms(env.NUMIC_HMAC_KEY, env.IDENTIFIER_HMAC_KEY),
     assistance: d1Assistance(db),
+    operators: operatorAuth(
+      {
+        password: env.OPERATOR_PASSWORD,
+        devTools: env.DEV_TOOLS === '1',
+        teamDomain: env.ACCESS_TEAM_DOMAIN,
+        audience: env.ACCESS_AUD,
+        roles: env.OPERATOR_ROLES,
+        keys: deps.accessKeys,
+      },
+      guards,
+    ),
+    roll: d1Roll(db, primary, trail),
+    electionAdmin: d1ElectionAdmin(primary, Number(env.ELECTION_ID), trail),
+    convocations: d1Convocations(primary, Number(env.ELECTION_ID), trail, env.CONVOKE as Queue<QueuedConvocation>),
     origin: env.PUBLIC_ORIGIN,
     background(task) {
       const logged = task.catch((err: unknown) => log.error('background_failed', err));

@@ -40,7 +40,9 @@ export interface VoterStore extends VoterReads {
 }
 
 /**
- * A voter's row by one column, as drizzle would read it. Every login reads its voter (and
+ * An active voter's row by one column, as drizzle would read it. A deactivated voter
+ * (`roll import --replace`) is not there, so every voter screen treats them exactly like an
+ * unknown one: the same query, the same answer, the same work that follows. Every login reads its voter (and
  * every /espace), and drizzle's query builder spent ~0.15 ms of CPU building this same
  * statement on each call: the SQL is built once per isolate from the table's columns, each
  * aliased to the row's field name, so D1 returns the `Voter` as is (no column is decoded).
@@ -48,7 +50,7 @@ export interface VoterStore extends VoterReads {
 const selectVoterBy = (column: { name: string }) =>
   `SELECT ${Object.entries(getTableColumns(voters))
     .map(([field, c]) => `"${c.name}" AS "${field}"`)
-    .join(', ')} FROM "voters" WHERE "${column.name}" = ?`;
+    .join(', ')} FROM "voters" WHERE "${column.name}" = ? AND "deactivated_at" IS NULL`;
 const BY_IDENTIFIER_HMAC = selectVoterBy(voters.identifierHmac);
 const BY_NUMIC = selectVoterBy(voters.numic);
 const BY_ID = selectVoterBy(voters.id);

@@ -29,8 +29,8 @@ describe('voter reads', () => {
     );
     expect(await store.byNumic(DEMO.numic)).toStrictEqual(expected);
     expect(await store.byId(expected!.id)).toStrictEqual(expected);
-    expect(await store.byIdentifierHmac(expected!.identifierHmac)).toStrictEqual(expected);
-    expect(await store.primary().byIdentifierHmac(expected!.identifierHmac)).toStrictEqual(expected);
+    expect(await store.byIdentifierHmac(expected!.identifierHmac!)).toStrictEqual(expected);
+    expect(await store.primary().byIdentifierHmac(expected!.identifierHmac!)).toStrictEqual(expected);
     expect(await store.byNumic('99999999')).toBeUndefined();
     expect(await store.byId(0)).toBeUndefined();
   });

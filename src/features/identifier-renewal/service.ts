@@ -37,7 +37,7 @@ async function gate(
   req: GateInput,
   now: number,
 ): Promise<Refused | null> {
-  const state = renewalState(await s.election.current(), now);
+  const state = renewalState(await s.election.fresh(), now);
   if (state !== 'open') return { kind: 'window', state };
   return passFormGate(s, req, now);
 }

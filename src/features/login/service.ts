@@ -38,7 +38,7 @@ export async function attemptLogin(
   req: LoginRequest,
 ): Promise<LoginOutcome> {
   const now = s.clock();
-  const election = await s.election.current();
+  const election = await s.election.fresh();
   const state = windowState(election, now);
   if (state !== 'open') return { kind: 'window', state };
 
@@ -98,7 +98,7 @@ export async function openSession(
   cookie: string | undefined,
 ): Promise<{ voter: Voter; election: Election } | null> {
   const now = s.clock();
-  const [session, election] = await Promise.all([s.sessions.get(cookie, now), s.election.current()]);
+  const [session, election] = await Promise.all([s.sessions.get(cookie, now), s.election.fresh()]);
   if (!session || windowState(election, now) !== 'open') return null;
   const [standing, voter] = await Promise.all([
     s.guards.forVoter(session.numicHmac, ACCOUNT).sessionCheck(session.hash, session.createdAt, now),

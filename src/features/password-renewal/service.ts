@@ -62,7 +62,7 @@ export async function requestPasswordRenewal(
   req: PasswordRenewalRequest,
 ): Promise<PasswordRenewalOutcome> {
   const now = s.clock();
-  const election = await s.election.current();
+  const election = await s.election.fresh();
   const state = renewalState(election, now);
   if (state !== 'open') return { kind: 'window', state };
   const refused = await passFormGate(s, req, now);

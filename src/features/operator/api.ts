@@ -1,0 +1,277 @@
+/**
+ * The operator API (`/operateur/api/*`), which the operator commands talk to (SPEC.md
+ * "Operators"): JSON in, JSON out, every refusal `{"error","message","messageEn"}` with its
+ * status. Every request is authenticated first (platform/operators/auth.ts), every action is
+ * checked against the role table (roles.ts), and every change is audited with the operator's
+ * identity, in the same D1 batch as the change.
+ */
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import * as z from 'zod/mini';
+import type { AppEnv } from '../../env';
+import { translator, type MessageKey, type Params } from '../../i18n';
+import { CHAINS } from '../../platform/audit-chain';
+import type { Operator } from '../../platform/operators/auth';
+import { may, type Action } from '../../platform/operators/roles';
+import { massDeactivation } from '../../platform/roll/store';
+import { waitText } from '../../views/refusal';
+import { applyContests, applyElection, electionSummary, type Rejection } from './election';
+import { importChunk } from './roll';
+import { resendCredential } from './resend';
+import {
+  contestsBody,
+  convokeEnqueueBody,
+  convokeFinishBody,
+  convokeStartBody,
+  convokeStatusBody,
+  electionBody,
+  replaceBody,
+  resendBody,
+  rowsBody,
+  seenBody,
+} from './schemas';
+
+type OperatorEnv = AppEnv & { Variables: { operator: Operator } };
+
+export const operatorApi = new Hono<OperatorEnv>();
+
+const fr = translator('fr');
+const en = translator('en');
+
+/** A refusal as the commands read it: the code, the French message, the English one. */
+export function refusal(
+  c: Context,
+  status: ContentfulStatusCode,
+  key: MessageKey,
+  params: Params = {},
+  extra: Record<string, unknown> = {},
+) {
+  const error = key.replace(/^operator\.error\./, '');
+  return c.json({ error, message: fr(key, params), messageEn: en(key, params), ...extra }, status);
+}
+
+const AUTH_STATUS = {
+  not_configured: 503,
+  ambiguous: 503,
+  password_off_loopback: 403,
+  missing_credentials: 401,
+  bad_credentials: 401,
+  throttled: 429,
+  bad_token: 401,
+  no_role: 403,
+} as const;
+
+operatorApi.use('*', async (c, next) => {
+  const s = c.var.services;
+  const now = s.clock();
+  const result = await s.operators.authenticate(
+    {
+      host: new URL(c.req.url).host,
+      headers: { get: (name) => c.req.header(name) },
+      clientAddress: c.req.header('cf-connecting-ip') ?? 'local',
+    },
+    now,
+  );
+  c.header('Cache-Control', 'no-store');
+  if (!result.ok) {
+    // A refused operator is audited too (the reason, never what was presented).
+    await s.audit.record({
+      event: 'operator.auth',
+      at: now,
+      outcome: 'failure',
+      detail: JSON.stringify({ reason: result.refusal, path: c.req.path }),
+    });
+    const key = `operator.error.${result.refusal}` as MessageKey;
+    if (result.refusal === 'throttled') {
+      const wait = result.retryAfterMs ?? 60_000;
+      c.header('Retry-After', String(Math.ceil(wait / 1000)));
+      return refusal(c, 429, key, { wait: `${waitText(wait, fr)} / ${waitText(wait, en)}` });
+    }
+    return refusal(c, AUTH_STATUS[result.refusal], key);
+  }
+  c.set('operator', result.operator);
+  await next();
+});
+
+/** The role table's verdict for this request's operator, or the refusal to answer. */
+function forbidden(c: Context<OperatorEnv>, action: Action) {
+  const { role } = c.var.operator;
+  return may(role, action) ? null : refusal(c, 403, 'operator.error.forbidden', { role });
+}
+
+/** The body validated by `schema`, or null once the 400 is answered (the first issue named). */
+async function body<T>(c: Context<OperatorEnv>, schema: z.ZodMiniType<T>): Promise<T | Response> {
+  let data: unknown;
+  try {
+    data = await c.req.json();
+  } catch {
+    return refusal(c, 400, 'operator.error.bad_request', { detail: 'JSON' });
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const detail = issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'invalid';
+    return refusal(c, 400, 'operator.error.bad_request', { detail });
+  }
+  return parsed.data;
+}
+
+function rejected(c: Context<OperatorEnv>, r: Rejection) {
+  return refusal(c, r.status, r.key, r.params ?? {});
+}
+
+/** Who the commands are talking as: a cheap check of the credentials before a long run. */
+operatorApi.get('/whoami', (c) => c.json({ id: c.var.operator.id, role: c.var.operator.role }));
+
+operatorApi.get('/election', async (c) => {
+  const denied = forbidden(c, 'election.set');
+  if (denied) return denied;
+  const { election, contests } = await c.var.services.electionAdmin.read();
+  if (!election) return refusal(c, 404, 'operator.error.election_missing');
+  return c.json(electionSummary({ election, contests }));
+});
+
+operatorApi.post('/election', async (c) => {
+  const denied = forbidden(c, 'election.set');
+  if (denied) return denied;
+  const input = await body(c, electionBody);
+  if (input instanceof Response) return input;
+  const outcome = await applyElection(c.var.services, c.var.operator, input);
+  return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.summary);
+});
+
+operatorApi.post('/election/contests', async (c) => {
+  const denied = forbidden(c, 'election.contests');
+  if (denied) return denied;
+  const input = await body(c, contestsBody);
+  if (input instanceof Response) return input;
+  const outcome = await applyContests(c.var.services, c.var.operator, input.contests);
+  return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.summary);
+});
+
+operatorApi.post('/roll/rows', async (c) => {
+  const denied = forbidden(c, 'roll.import');
+  if (denied) return denied;
+  const input = await body(c, rowsBody);
+  if (input instanceof Response) return input;
+  const answer = await importChunk(c.var.services, c.var.operator, input);
+  return answer ? c.json(answer) : refusal(c, 409, 'operator.error.election_missing');
+});
+
+operatorApi.post('/roll/seen', async (c) => {
+  const denied = forbidden(c, 'roll.import');
+  if (denied) return denied;
+  const input = await body(c, seenBody);
+  if (input instanceof Response) return input;
+  return c.json({ seen: await c.var.services.roll.markSeen(input.run, input.numics) });
+});
+
+operatorApi.post('/roll/replace', async (c) => {
+  const denied = forbidden(c, 'roll.import');
+  if (denied) return denied;
+  const input = await body(c, replaceBody);
+  if (input instanceof Response) return input;
+  const s = c.var.services;
+  const now = s.clock();
+  const plan = await s.roll.planDeactivation(input.run, now);
+  if (!input.allowMassDeactivation && massDeactivation(plan)) {
+    return refusal(
+      c,
+      409,
+      'operator.error.mass_deactivation',
+      { count: plan.wouldDeactivate, active: plan.active },
+      { wouldDeactivate: plan.wouldDeactivate, active: plan.active },
+    );
+  }
+  const operator = c.var.operator;
+  const deactivated = await s.roll.deactivateUnseen(input.run, now, CHAINS.operator(), (count) => ({
+    event: 'operator.roll.deactivate',
+    at: now,
+    outcome: 'success',
+    detail: JSON.stringify({
+      operator: operator.id,
+      role: operator.role,
+      run: input.run,
+      count,
+      forced: input.allowMassDeactivation,
+    }),
+  }));
+  return c.json({ deactivated });
+});
+
+// Convocations (`roll convoke`): the command opens or resumes a round, hands its voters to the
+// queue page by page at its --rate, watches the queue drain, and closes the round.
+operatorApi.post('/roll/convoke/start', async (c) => {
+  const denied = forbidden(c, 'roll.convoke');
+  if (denied) return denied;
+  const input = await body(c, convokeStartBody);
+  if (input instanceof Response) return input;
+  const s = c.var.services;
+  const { election } = await s.electionAdmin.read();
+  if (!election) return refusal(c, 409, 'operator.error.election_missing');
+  const now = s.clock();
+  const operator = c.var.operator;
+  const round = await s.convocations.start(input.onlyNew, (n, resumed) => ({
+    event: 'operator.roll.convoke',
+    at: now,
+    outcome: 'success',
+    detail: JSON.stringify({ operator: operator.id, role: operator.role, round: n, resumed }),
+  }));
+  return c.json({ ...round, since: now });
+});
+
+operatorApi.post('/roll/convoke/enqueue', async (c) => {
+  const denied = forbidden(c, 'roll.convoke');
+  if (denied) return denied;
+  const input = await body(c, convokeEnqueueBody);
+  if (input instanceof Response) return input;
+  const round = { round: input.round, onlyNew: input.onlyNew, resumed: false };
+  return c.json(await c.var.services.convocations.enqueue(round, input.after, input.limit));
+});
+
+operatorApi.post('/roll/convoke/status', async (c) => {
+  const denied = forbidden(c, 'roll.convoke');
+  if (denied) return denied;
+  const input = await body(c, convokeStatusBody);
+  if (input instanceof Response) return input;
+  const round = { round: input.round, onlyNew: input.onlyNew, resumed: false };
+  return c.json(await c.var.services.convocations.status(round, input.since));
+});
+
+operatorApi.post('/roll/convoke/finish', async (c) => {
+  const denied = forbidden(c, 'roll.convoke');
+  if (denied) return denied;
+  const input = await body(c, convokeFinishBody);
+  if (input instanceof Response) return input;
+  const now = c.var.services.clock();
+  const operator = c.var.operator;
+  const closed = await c.var.services.convocations.finish(input.round, {
+    event: 'operator.roll.convoked',
+    at: now,
+    outcome: 'success',
+    detail: JSON.stringify({ operator: operator.id, role: operator.role, round: input.round }),
+  });
+  return c.json({ closed });
+});
+
+operatorApi.post('/roll/resend', async (c) => {
+  const denied = forbidden(c, 'roll.resend');
+  if (denied) return denied;
+  const input = await body(c, resendBody);
+  if (input instanceof Response) return input;
+  const outcome = await resendCredential(c.var.services, c.var.operator, input);
+  switch (outcome.kind) {
+    case 'sent':
+      return c.json({ sent: input.credential, to: outcome.to });
+    case 'unknown':
+      return refusal(c, 404, 'operator.error.unknown_voter', { numic: input.numic });
+    case 'window':
+      return refusal(c, 409, 'operator.error.renewal_closed');
+    case 'cooling-off':
+      return refusal(c, 409, 'operator.error.cooling_off');
+    case 'failed':
+      return refusal(c, 503, 'operator.error.unavailable');
+  }
+});
+
+operatorApi.notFound((c) => refusal(c, 404, 'operator.error.not_found'));
