@@ -3,7 +3,8 @@
 import { SELF, env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CLIPS_DIR, decodeClips, loadClips, renderCaptchaAudio } from '../../src/platform/captcha/audio';
-import { DEMO, harness, seedElection, seedVoter, text } from '../helpers';
+import { openChallenge } from '../../src/platform/captcha/challenge';
+import { DEMO, T0, harness, seedElection, seedVoter, text } from '../helpers';
 
 interface Wav {
   riff: string;
@@ -162,6 +163,29 @@ describe('audio security code', () => {
         expect(new Uint8Array(await res.arrayBuffer())).toEqual(expected);
       }
     }
+  });
+
+  it('speaks a code sealed before codes carried a language in the language the request asks', async () => {
+    // The format of the codes already in forms when this deploys (10 minutes at most):
+    // `digits.expiry`, sealed as challenge.ts seals, under the same key.
+    const raw = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`isoloir-captcha:${env.CAPTCHA_KEY}`));
+    const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt']);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const plain = new TextEncoder().encode(`4150.${Math.ceil((T0 + 600_000) / 1000)}`);
+    const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain));
+    const id = btoa(String.fromCharCode(...iv, ...sealed))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
+    expect(await openChallenge(env.CAPTCHA_KEY, id)).toMatchObject({ digits: '4150', language: null });
+    const h = harness();
+    expect((await h.get(`/captcha/${id}.wav`)).headers.get('content-language')).toBe('fr');
+    const en = await h.get(`/captcha/${id}.wav?lang=en`);
+    expect(en.headers.get('content-language')).toBe('en');
+    const clips = await loadClips(env.ASSETS, 'en');
+    expect(new Uint8Array(await en.arrayBuffer())).toEqual(
+      await renderCaptchaAudio(env.CAPTCHA_KEY, id, '4150', 'en', clips),
+    );
   });
 
   it('is throttled per network: 30 sounds in 10 minutes, an IPv6 /64 as one network, others unaffected', async () => {
