@@ -122,17 +122,23 @@ describe('audio security code', () => {
     expect(same / p1.length).toBeLessThan(0.05);
   });
 
-  it('stays between 2 and 8 seconds for every digit, in both languages', async () => {
+  it('stays between 2 and 8 seconds for every digit, in both languages, and never clips', async () => {
+    const clipped: string[] = [];
     for (const language of ['fr', 'en'] as const) {
       const clips = await loadClips(env.ASSETS, language);
       for (let d = 0; d < 10; d++) {
         for (const id of ['a', 'b', 'c']) {
-          const wav = parseWav(await renderCaptchaAudio('k', `${id}${d}`, String(d).repeat(4), language, clips));
+          const bytes = await renderCaptchaAudio('k', `${id}${d}`, String(d).repeat(4), language, clips);
+          const wav = parseWav(bytes);
           expect(wav.seconds, `${language} ${d}`).toBeGreaterThan(2);
           expect(wav.seconds, `${language} ${d}`).toBeLessThan(8);
+          // Full scale is a click: a sample at ±32767 is one the renderer had to cut.
+          const pcm = new Int16Array(bytes.buffer, 44, wav.dataBytes / 2);
+          if (pcm.some((v) => Math.abs(v) >= 32767)) clipped.push(`${language} ${id}${d}`);
         }
       }
     }
+    expect(clipped).toEqual([]);
   });
 
   it('speaks the language of the page the code was issued for, whatever the request asks', async () => {

@@ -7,10 +7,12 @@
  * the ten clips and match them. The Worker reads them through its ASSETS binding, which goes
  * straight to the asset store.
  *
- * Every code sounds different: the pitch and speed of each digit, its loudness, the silences
- * between digits, the background noise and the murmur of reversed distractor digits all come
- * from a PRNG seeded with an HMAC of the challenge id. Like the SVG noise, the same id always
- * gives the same bytes, so fetching it many times and averaging reveals nothing new.
+ * Every code sounds different: the pitch and speed of each digit, its loudness and colour,
+ * the silences between digits, the background noise and the murmur of reversed distractor
+ * digits all come from a PRNG seeded with an HMAC of the challenge id (renderCaptchaAudio says
+ * what varies and why). Like the picture, the same id always gives the same bytes, so
+ * fetching it many times and averaging reveals nothing new; and a code is spoken in the one
+ * language sealed in it (challenge.ts).
  * Output: a plain 16-bit PCM WAV (the format every browser plays), 8 kHz mono, no metadata.
  */
 import { hmacHex } from '../crypto';
@@ -216,6 +218,11 @@ export async function renderCaptchaAudio(
     cos = cos * dc - sin * ds;
     sin = next;
   }
+  // A boosted band can push a loud digit past full scale: the whole code is scaled down so
+  // its loudest sample is at 0.95 (clipping clicked in nearly half of the codes before).
+  let loudest = 0;
+  for (let i = 0; i < total; i++) loudest = Math.max(loudest, Math.abs(out[i]!));
+  if (loudest > 0.95) for (let i = 0; i < total; i++) out[i]! *= 0.95 / loudest;
   return wav16(out);
 }
 
