@@ -43,7 +43,8 @@ export function ensureDevVars() {
   return parseVars(readFileSync(path, 'utf8'));
 }
 
-function parseVars(text) {
+/** `NAME=value` lines of a .dev.vars file (quotes around a value dropped). */
+export function parseVars(text) {
   const out = {};
   for (const line of text.split('\n')) {
     const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);

@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT } from '../local.mjs';
+import { ROOT, parseVars } from '../local.mjs';
 
 export const ENVS = ['local', 'staging', 'production'];
 const LOOPBACK_URL = /^http:\/\/(127(?:\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?\/?$/;
@@ -65,15 +65,6 @@ export function commandArgs(argv, options, usage) {
     if (err instanceof Refused) throw err;
     throw new Refused({ fr: `${err.message}\n${usage}`, en: usage }, 2);
   }
-}
-
-function parseVars(text) {
-  const out = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (m) out[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
-  }
-  return out;
 }
 
 /** The PUBLIC_ORIGIN of `[env.<name>]` in wrangler.toml (its one-line `vars = { … }`). */

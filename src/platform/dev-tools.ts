@@ -10,6 +10,14 @@ import type { HeadWitness } from './audit-head';
 import type { Captcha } from './captcha';
 import type { Database } from './database';
 
+/**
+ * A request to a loopback host (`127.x.x.x`, `localhost`, `[::1]`, with any port): the only
+ * requests the development tools and the local operator password answer.
+ */
+export function isLoopbackHost(host: string): boolean {
+  return /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d+)?$/.test(host);
+}
+
 export interface OutboxEntry {
   channel: string;
   to: string;

@@ -18,19 +18,17 @@ export async function currentElection(db: () => Database, electionId: string, no
   if (cached && cached.key === electionId && cached.until > now && cached.until - CACHE_MS <= now) {
     return cached.election;
   }
-  const election = await db()
-    .select()
-    .from(elections)
-    .where(eq(elections.id, Number(electionId)))
-    .get();
-  if (!election) throw new AppError('misconfigured', 'election_not_loaded');
-  cached = { key: electionId, election, until: now + CACHE_MS };
-  return election;
+  return readElection(db, electionId, now);
 }
 
 /** The settings as the D1 primary has them now, for a decision; refreshes the cache. */
-export async function freshElection(primary: () => Database, electionId: string, now: number): Promise<Election> {
-  const election = await primary()
+export function freshElection(primary: () => Database, electionId: string, now: number): Promise<Election> {
+  return readElection(primary, electionId, now);
+}
+
+/** One read of the settings, which becomes this isolate's cached copy. */
+async function readElection(db: () => Database, electionId: string, now: number): Promise<Election> {
+  const election = await db()
     .select()
     .from(elections)
     .where(eq(elections.id, Number(electionId)))

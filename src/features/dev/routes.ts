@@ -4,15 +4,13 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env';
-import type { DevTools } from '../../platform/dev-tools';
-
-const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d+)?$/;
+import { isLoopbackHost, type DevTools } from '../../platform/dev-tools';
 
 export const devRoutes = new Hono<AppEnv & { Variables: { devTools: DevTools } }>();
 
 devRoutes.use('*', async (c, next) => {
   const tools = c.var.services.devTools;
-  if (!tools || !LOOPBACK.test(new URL(c.req.url).host)) return c.notFound();
+  if (!tools || !isLoopbackHost(new URL(c.req.url).host)) return c.notFound();
   c.set('devTools', tools);
   await next();
 });

@@ -12,6 +12,7 @@ import type { AppEnv } from '../../env';
 import { translator, type MessageKey, type Params } from '../../i18n';
 import { CHAINS } from '../../platform/audit-chain';
 import type { Operator } from '../../platform/operators/auth';
+import { operatorEvent } from '../../platform/operators/audit';
 import { may, type Action } from '../../platform/operators/roles';
 import { massDeactivation } from '../../platform/roll/store';
 import { waitText } from '../../views/refusal';
@@ -131,46 +132,44 @@ operatorApi.get('/election', async (c) => {
   return c.json(electionSummary({ election, contests }));
 });
 
-operatorApi.post('/election', async (c) => {
-  const denied = forbidden(c, 'election.set');
-  if (denied) return denied;
-  const input = await body(c, electionBody);
-  if (input instanceof Response) return input;
+/**
+ * A POST route: the role table first (an operator without the right learns nothing more), then
+ * the body validated by `schema`, then `handle`.
+ */
+function post<T>(
+  path: string,
+  action: Action,
+  schema: z.ZodMiniType<T>,
+  handle: (c: Context<OperatorEnv>, input: T) => Response | Promise<Response>,
+) {
+  operatorApi.post(path, async (c) => {
+    const denied = forbidden(c, action);
+    if (denied) return denied;
+    const input = await body(c, schema);
+    return input instanceof Response ? input : handle(c, input);
+  });
+}
+
+post('/election', 'election.set', electionBody, async (c, input) => {
   const outcome = await applyElection(c.var.services, c.var.operator, input);
   return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.summary);
 });
 
-operatorApi.post('/election/contests', async (c) => {
-  const denied = forbidden(c, 'election.contests');
-  if (denied) return denied;
-  const input = await body(c, contestsBody);
-  if (input instanceof Response) return input;
+post('/election/contests', 'election.contests', contestsBody, async (c, input) => {
   const outcome = await applyContests(c.var.services, c.var.operator, input.contests);
   return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.summary);
 });
 
-operatorApi.post('/roll/rows', async (c) => {
-  const denied = forbidden(c, 'roll.import');
-  if (denied) return denied;
-  const input = await body(c, rowsBody);
-  if (input instanceof Response) return input;
+post('/roll/rows', 'roll.import', rowsBody, async (c, input) => {
   const answer = await importChunk(c.var.services, c.var.operator, input);
   return answer ? c.json(answer) : refusal(c, 409, 'operator.error.election_missing');
 });
 
-operatorApi.post('/roll/seen', async (c) => {
-  const denied = forbidden(c, 'roll.import');
-  if (denied) return denied;
-  const input = await body(c, seenBody);
-  if (input instanceof Response) return input;
-  return c.json({ seen: await c.var.services.roll.markSeen(input.run, input.numics) });
-});
+post('/roll/seen', 'roll.import', seenBody, async (c, input) =>
+  c.json({ seen: await c.var.services.roll.markSeen(input.run, input.numics) }),
+);
 
-operatorApi.post('/roll/replace', async (c) => {
-  const denied = forbidden(c, 'roll.import');
-  if (denied) return denied;
-  const input = await body(c, replaceBody);
-  if (input instanceof Response) return input;
+post('/roll/replace', 'roll.import', replaceBody, async (c, input) => {
   const s = c.var.services;
   const now = s.clock();
   const plan = await s.roll.planDeactivation(input.run, now);
@@ -183,82 +182,49 @@ operatorApi.post('/roll/replace', async (c) => {
       { wouldDeactivate: plan.wouldDeactivate, active: plan.active },
     );
   }
-  const operator = c.var.operator;
-  const deactivated = await s.roll.deactivateUnseen(input.run, now, CHAINS.operator(), (count) => ({
-    event: 'operator.roll.deactivate',
-    at: now,
-    outcome: 'success',
-    detail: JSON.stringify({
-      operator: operator.id,
-      role: operator.role,
+  const deactivated = await s.roll.deactivateUnseen(input.run, now, CHAINS.operator(), (count) =>
+    operatorEvent('operator.roll.deactivate', c.var.operator, now, {
       run: input.run,
       count,
       forced: input.allowMassDeactivation,
     }),
-  }));
+  );
   return c.json({ deactivated });
 });
 
 // Convocations (`roll convoke`): the command opens or resumes a round, hands its voters to the
 // queue page by page at its --rate, watches the queue drain, and closes the round.
-operatorApi.post('/roll/convoke/start', async (c) => {
-  const denied = forbidden(c, 'roll.convoke');
-  if (denied) return denied;
-  const input = await body(c, convokeStartBody);
-  if (input instanceof Response) return input;
+post('/roll/convoke/start', 'roll.convoke', convokeStartBody, async (c, input) => {
   const s = c.var.services;
   const { election } = await s.electionAdmin.read();
   if (!election) return refusal(c, 409, 'operator.error.election_missing');
   const now = s.clock();
-  const operator = c.var.operator;
-  const round = await s.convocations.start(input.onlyNew, (n, resumed) => ({
-    event: 'operator.roll.convoke',
-    at: now,
-    outcome: 'success',
-    detail: JSON.stringify({ operator: operator.id, role: operator.role, round: n, resumed }),
-  }));
+  const round = await s.convocations.start(input.onlyNew, (n, resumed) =>
+    operatorEvent('operator.roll.convoke', c.var.operator, now, { round: n, resumed }),
+  );
   return c.json({ ...round, since: now });
 });
 
-operatorApi.post('/roll/convoke/enqueue', async (c) => {
-  const denied = forbidden(c, 'roll.convoke');
-  if (denied) return denied;
-  const input = await body(c, convokeEnqueueBody);
-  if (input instanceof Response) return input;
+post('/roll/convoke/enqueue', 'roll.convoke', convokeEnqueueBody, async (c, input) => {
   const round = { round: input.round, onlyNew: input.onlyNew, resumed: false };
   return c.json(await c.var.services.convocations.enqueue(round, input.after, input.limit));
 });
 
-operatorApi.post('/roll/convoke/status', async (c) => {
-  const denied = forbidden(c, 'roll.convoke');
-  if (denied) return denied;
-  const input = await body(c, convokeStatusBody);
-  if (input instanceof Response) return input;
+post('/roll/convoke/status', 'roll.convoke', convokeStatusBody, async (c, input) => {
   const round = { round: input.round, onlyNew: input.onlyNew, resumed: false };
   return c.json(await c.var.services.convocations.status(round, input.since));
 });
 
-operatorApi.post('/roll/convoke/finish', async (c) => {
-  const denied = forbidden(c, 'roll.convoke');
-  if (denied) return denied;
-  const input = await body(c, convokeFinishBody);
-  if (input instanceof Response) return input;
+post('/roll/convoke/finish', 'roll.convoke', convokeFinishBody, async (c, input) => {
   const now = c.var.services.clock();
-  const operator = c.var.operator;
-  const closed = await c.var.services.convocations.finish(input.round, {
-    event: 'operator.roll.convoked',
-    at: now,
-    outcome: 'success',
-    detail: JSON.stringify({ operator: operator.id, role: operator.role, round: input.round }),
-  });
+  const closed = await c.var.services.convocations.finish(
+    input.round,
+    operatorEvent('operator.roll.convoked', c.var.operator, now, { round: input.round }),
+  );
   return c.json({ closed });
 });
 
-operatorApi.post('/roll/resend', async (c) => {
-  const denied = forbidden(c, 'roll.resend');
-  if (denied) return denied;
-  const input = await body(c, resendBody);
-  if (input instanceof Response) return input;
+post('/roll/resend', 'roll.resend', resendBody, async (c, input) => {
   const outcome = await resendCredential(c.var.services, c.var.operator, input);
   switch (outcome.kind) {
     case 'sent':

@@ -10,6 +10,7 @@ import type { Contest, Election } from '../../db/schema';
 import type { MessageKey, Params } from '../../i18n';
 import type { ContestInput } from '../../platform/election-admin';
 import type { Operator } from '../../platform/operators/auth';
+import { operatorEvent } from '../../platform/operators/audit';
 import type { Services } from '../../platform/services';
 import { CONSTITUENCIES } from '../../platform/roll/row';
 
@@ -43,9 +44,6 @@ export function electionSummary({ election, contests }: { election: Election; co
   };
 }
 
-const detail = (operator: Operator, rest: Record<string, unknown>) =>
-  JSON.stringify({ operator: operator.id, role: operator.role, ...rest });
-
 export async function applyElection(
   s: Pick<Services, 'clock' | 'electionAdmin'>,
   operator: Operator,
@@ -69,12 +67,7 @@ export async function applyElection(
   const title = input.title ?? election!.title;
   const updated = await s.electionAdmin.update(
     { title, opensAt, closesAt },
-    {
-      event: 'operator.election.set',
-      at: now,
-      outcome: 'success',
-      detail: detail(operator, { title, opens: iso(opensAt), closes: iso(closesAt) }),
-    },
+    operatorEvent('operator.election.set', operator, now, { title, opens: iso(opensAt), closes: iso(closesAt) }),
   );
   return { summary: electionSummary({ election: updated, contests: current.contests }) };
 }
@@ -103,11 +96,10 @@ export async function applyContests(
       reject: { status: 409, key: 'operator.error.contest_locked', params: { constituency: locked.constituency } },
     };
   }
-  const contests = await s.electionAdmin.setContests(list, now, {
-    event: 'operator.election.contests',
-    at: now,
-    outcome: 'success',
-    detail: detail(operator, { constituencies: list.map((c) => c.constituency) }),
-  });
+  const contests = await s.electionAdmin.setContests(
+    list,
+    now,
+    operatorEvent('operator.election.contests', operator, now, { constituencies: list.map((c) => c.constituency) }),
+  );
   return { summary: electionSummary({ election: current.election, contests }) };
 }

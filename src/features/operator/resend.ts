@@ -12,6 +12,7 @@ import { confirmOrLeaveToRelay } from '../../platform/guard/guards';
 import type { Credential } from '../../platform/guard/renewal';
 import { log } from '../../platform/log';
 import type { Operator } from '../../platform/operators/auth';
+import { operatorEvent } from '../../platform/operators/audit';
 import type { Services } from '../../platform/services';
 
 export type ResendOutcome =
@@ -63,13 +64,7 @@ export async function resendCredential(
   const outbox = [
     await s.delivery.prepare(message, now, { confirms: { numicHmac, credential: req.credential, at: now } }),
   ];
-  const audit = {
-    event: `operator.roll.resend`,
-    numicHmac,
-    at: now,
-    outcome: 'success',
-    detail: JSON.stringify({ operator: operator.id, role: operator.role, credential: req.credential }),
-  };
+  const audit = operatorEvent('operator.roll.resend', operator, now, { credential: req.credential }, numicHmac);
   try {
     if (req.credential === 'identifier') {
       await s.voters.renewIdentifier({

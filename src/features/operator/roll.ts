@@ -10,6 +10,7 @@ import { CHAINS } from '../../platform/audit-chain';
 import type { OutboundMessage } from '../../platform/delivery';
 import { composeEmail, helpUrl } from '../../platform/delivery/compose';
 import type { Operator } from '../../platform/operators/auth';
+import { operatorEvent } from '../../platform/operators/audit';
 import type { ContactChange, RollRow } from '../../platform/roll/store';
 import type { Services } from '../../platform/services';
 import { MAX_ROWS_PER_CHUNK } from './schemas';
@@ -106,18 +107,11 @@ export async function importChunk(
       return out;
     },
     audit: (counts, changes) => [
-      {
-        event: 'operator.roll.import',
-        at: now,
-        outcome: 'success',
-        detail: JSON.stringify({
-          operator: operator.id,
-          role: operator.role,
-          run: input.run,
-          lines: [first, rows[rows.length - 1]!.line],
-          ...counts,
-        }),
-      },
+      operatorEvent('operator.roll.import', operator, now, {
+        run: input.run,
+        lines: [first, rows[rows.length - 1]!.line],
+        ...counts,
+      }),
       ...changes.map((change) => ({
         event: 'roll.contact_changed',
         numicHmac: hmacs.get(change.before.numic) ?? null,

@@ -18,6 +18,7 @@
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { hmacHex, timingSafeEqual } from '../crypto';
+import { isLoopbackHost } from '../dev-tools';
 import type { Guards } from '../guard/guards';
 import { networkOf } from '../guard/network';
 import { isRole, type Role } from './roles';
@@ -65,8 +66,6 @@ export interface AuthConfig {
   /** Tests provide their own keys; otherwise the team's certs URL. */
   keys?: JWTVerifyGetKey;
 }
-
-const LOOPBACK_HOST = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d+)?$/;
 
 /** Operator logins per network: the voters' throttle (guard/throttle.ts), in a shard object. */
 const THROTTLE_SUBJECT = 'local-operator';
@@ -119,7 +118,7 @@ async function passwordMode(
   req: OperatorRequest,
   now: number,
 ): Promise<AuthResult> {
-  if (!devTools || !LOOPBACK_HOST.test(req.host)) return { ok: false, refusal: 'password_off_loopback' };
+  if (!devTools || !isLoopbackHost(req.host)) return { ok: false, refusal: 'password_off_loopback' };
   const given = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '')?.[1];
   if (!given) return { ok: false, refusal: 'missing_credentials' };
   const guard = await guards.forUnknown('operator', THROTTLE_SUBJECT);
