@@ -1,23 +1,16 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  env,
-  getQueueResult,
-  waitOnExecutionContext,
-} from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createApp } from '../../src/app';
 import worker from '../../src/index';
 import type { QueuedConvocation } from '../../src/platform/convocation';
-import { DAY, DEMO, ORIGIN, harness, seedElection, seedVoter } from '../helpers';
+import { DAY, DEMO, harness, seedElection, seedVoter } from '../helpers';
+import { local, operatorApi } from '../operator-helpers';
 import { capturedQueues, outbox, type OutboxMessage } from '../renewal-helpers';
 
-const PASSWORD = 'local-operator-password-for-tests';
 let START = 0;
 
 /** The portal with its CONVOKE queue captured: the test runs the consumer itself. */
 function setup() {
-  const q = capturedQueues({ ...env, OPERATOR_PASSWORD: PASSWORD, DEV_TOOLS: '1' } as Cloudflare.Env);
+  const q = capturedQueues({ ...env, ...local } as Cloudflare.Env);
   const convokes: QueuedConvocation[] = [];
   const CONVOKE = {
     async send(body: QueuedConvocation) {
@@ -28,22 +21,8 @@ function setup() {
     },
   } as unknown as Queue;
   const bindings = { ...q.bindings, CONVOKE } as Cloudflare.Env;
-  const app = createApp({ clock: () => START });
-  const call = async (path: string, body: unknown) => {
-    const ctx = createExecutionContext();
-    const res = await app.request(
-      `${ORIGIN}/operateur/api${path}`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${PASSWORD}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      },
-      bindings,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    return (await res.json()) as Record<string, unknown>;
-  };
+  const api = operatorApi(bindings, () => START);
+  const call = async (path: string, body: unknown) => (await api(path, body)).body;
   /** Runs the Worker's own CONVOKE consumer on these messages (a batch as the runtime gives it). */
   const consume = async (messages: QueuedConvocation[]) => {
     const batch = createMessageBatch(

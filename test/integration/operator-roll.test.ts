@@ -1,33 +1,11 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
 import { INSERT_PARAMS, NUMICS_PER_STATEMENT, ROWS_PER_INSERT, massDeactivation } from '../../src/platform/roll/store';
-import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter } from '../helpers';
+import { DAY, DEMO, T0, harness, seedElection, seedVoter } from '../helpers';
+import { local, operatorApi } from '../operator-helpers';
 import { capturedQueues, outbox } from '../renewal-helpers';
 
-const PASSWORD = 'local-operator-password-for-tests';
-const local = { OPERATOR_PASSWORD: PASSWORD, DEV_TOOLS: '1' };
-
-function api(bindings: Cloudflare.Env, now = () => T0) {
-  const app = createApp({ clock: now });
-  return async (path: string, body?: unknown) => {
-    const ctx = createExecutionContext();
-    const res = await app.request(
-      `${ORIGIN}/operateur/api${path}`,
-      body === undefined
-        ? { headers: { authorization: `Bearer ${PASSWORD}` } }
-        : {
-            method: 'POST',
-            headers: { authorization: `Bearer ${PASSWORD}`, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          },
-      bindings,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-}
+const api = operatorApi;
 
 const row = (n: number, over: Record<string, unknown> = {}) => ({
   line: n + 2,
