@@ -16,6 +16,7 @@ import { identifierRenewalRoutes } from './features/identifier-renewal/routes';
 import { loginRoutes } from './features/login/routes';
 import { operatorApi, refusal } from './features/operator/api';
 import { passwordRenewalRoutes } from './features/password-renewal/routes';
+import { webhookRoutes } from './features/webhooks/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
 import { handOverBookmark, readBookmark } from './platform/d1-bookmark';
@@ -32,6 +33,9 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_OPERATOR_BODY_BYTES = 512 * 1024;
 const OPERATOR_API = '/operateur/api';
 const isOperatorApi = (path: string) => path === OPERATOR_API || path.startsWith(`${OPERATOR_API}/`);
+/** Brevo's delivery receipts: a batched webhook carries many events at once. */
+const HOOKS = '/hooks';
+const isHook = (path: string) => path.startsWith(`${HOOKS}/`);
 
 export function createApp(deps: Partial<AppDeps> = {}) {
   const resolved: AppDeps = { clock: systemClock, hasher: pbkdf2Hasher, ...deps };
@@ -78,7 +82,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   };
   const formLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   const operatorLimit = bodyLimit({ maxSize: MAX_OPERATOR_BODY_BYTES, onError: tooLarge });
-  app.use((c, next) => (isOperatorApi(c.req.path) ? operatorLimit : formLimit)(c, next));
+  app.use((c, next) => (isOperatorApi(c.req.path) || isHook(c.req.path) ? operatorLimit : formLimit)(c, next));
 
   // public/_private/ (the audio code's clips) is read through the ASSETS binding only;
   // wrangler.toml's run_worker_first sends every request for it here, and it does not exist.
@@ -87,6 +91,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   });
   app.route('/_dev', devRoutes);
   app.route(OPERATOR_API, operatorApi);
+  app.route(HOOKS, webhookRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
   app.route('/', identifierRenewalRoutes);

@@ -37,6 +37,10 @@ declare global {
       ACCESS_TEAM_DOMAIN?: string;
       /** The Access application's AUD tag. */
       ACCESS_AUD?: string;
+      /** Secret: the bearer token Brevo's delivery-receipt webhooks present (`/hooks/brevo`). */
+      BREVO_WEBHOOK_TOKEN?: string;
+      /** Secret: a chat room's incoming webhook (https) for delivery alerts. */
+      ALERT_WEBHOOK_URL?: string;
       /** JSON: each operator identity (e-mail, or service token client id) → `assistance` | `administrator`. */
       OPERATOR_ROLES?: string;
       /**

@@ -15,6 +15,7 @@ import {
   relayPending,
   type QueuedDelivery,
 } from './platform/delivery';
+import { alertConfig, checkDeliveryAlerts } from './platform/delivery/alerts';
 import { durableGuards } from './platform/guard/guards';
 import { log } from './platform/log';
 import { pbkdf2Hasher } from './platform/passwords';
@@ -58,7 +59,7 @@ export default {
   /**
    * wrangler.toml [triggers]. Every minute: the outbox relay — renewals of the last minutes
    * confirmed in their voters' objects, and the messages the request's own relay could not
-   * hand to the queue handed over again, until settled. Daily: each audit chain's head
+   * hand to the queue handed over again, until settled; and the delivery alerts. Daily: each audit chain's head
    * e-mailed to the operators.
    */
   async scheduled(controller, env) {
@@ -71,6 +72,12 @@ export default {
       );
       return;
     }
+    // The alerts first and on their own: a failing D1 query there must not stop the relay.
+    await checkDeliveryAlerts(
+      { db: database(env.DB), send: queueDelivery(env.DELIVERY, env.DELIVERY_KEY).send, fetch: (i, o) => fetch(i, o) },
+      alertConfig(env),
+      controller.scheduledTime,
+    ).catch((err: unknown) => log.error('delivery_alerts_failed', err));
     const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
     const handed = await relayPending(database(env.DB), env.DELIVERY, controller.scheduledTime, (c) =>
       guards.forVoter(c.numicHmac, 'relay').confirmRenewal(c.credential, c.at, controller.scheduledTime),

@@ -144,8 +144,73 @@ export const deliveryOutcomes = sqliteTable(
     provider: text('provider').notNull(),
     providerAnswer: text('provider_answer'),
     createdAt: integer('created_at').notNull(),
+    /** The provider's own id of the message (Brevo's `messageId`), which its receipts name. */
+    providerMessageId: text('provider_message_id'),
+    /**
+     * What the console groups by: an SMS's country calling code (`+33`), an e-mail's recipient
+     * domain (`example.org`) — never the address itself.
+     */
+    segment: text('segment'),
+    /** The provider's latest word on the message (receipts.ts): delivered, bounced, failed, deferred. */
+    receipt: text('receipt'),
+    receiptAt: integer('receipt_at'),
   },
-  (t) => [index('delivery_message_idx').on(t.messageId), index('delivery_created_idx').on(t.createdAt)],
+  (t) => [
+    index('delivery_message_idx').on(t.messageId),
+    index('delivery_created_idx').on(t.createdAt),
+    index('delivery_provider_id_idx').on(t.providerMessageId),
+    index('delivery_numic_idx').on(t.numicHmac, t.createdAt),
+  ],
+);
+
+/**
+ * Delivery receipts as the provider's webhooks sent them (platform/delivery/receipts.ts): one
+ * row per message and event, so a replayed webhook changes nothing. Only receipts for a
+ * message we sent are kept.
+ */
+export const deliveryReceipts = sqliteTable(
+  'delivery_receipts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    providerMessageId: text('provider_message_id').notNull(),
+    event: text('event').notNull(),
+    /** When the provider says the event happened. */
+    at: integer('at').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [uniqueIndex('delivery_receipts_uq').on(t.providerMessageId, t.event)],
+);
+
+/** Which channels and segments are alerting now (platform/delivery/alerts.ts), so each change is told once. */
+export const deliveryAlerts = sqliteTable('delivery_alerts', {
+  key: text('key').primaryKey(),
+  alerting: integer('alerting', { mode: 'boolean' }).notNull(),
+  share: integer('share_permille').notNull(),
+  changedAt: integer('changed_at').notNull(),
+});
+
+/**
+ * An operator's change to a voter that a second operator must approve (a corrected contact, a
+ * lifted cooling-off): requested with a reason, then approved or refused by someone else.
+ */
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    voterId: integer('voter_id').notNull(),
+    numicHmac: text('numic_hmac').notNull(),
+    /** JSON: what the change is (the new e-mail or phone, the credential). */
+    payload: text('payload').notNull(),
+    reason: text('reason').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: integer('requested_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    /** `approved` or `refused`; null while pending. */
+    outcome: text('outcome'),
+  },
+  (t) => [index('approvals_pending_idx').on(t.outcome, t.requestedAt)],
 );
 
 /** Development outbox: what the local delivery target received (only with DEV_TOOLS). */
@@ -172,9 +237,22 @@ export const assistanceRequests = sqliteTable(
     message: text('message').notNull(),
     language: text('language').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** `open`, then `answered` once the cell has written back, `closed` when done. */
+    status: text('status').notNull().default('open'),
+    answer: text('answer'),
+    answeredAt: integer('answered_at'),
+    answeredBy: text('answered_by'),
+    closedAt: integer('closed_at'),
+    closedBy: text('closed_by'),
   },
-  (t) => [uniqueIndex('assistance_reference_uq').on(t.reference), index('assistance_created_idx').on(t.createdAt)],
+  (t) => [
+    uniqueIndex('assistance_reference_uq').on(t.reference),
+    index('assistance_created_idx').on(t.createdAt),
+    index('assistance_status_idx').on(t.status, t.createdAt),
+  ],
 );
+
+export type AssistanceTicket = typeof assistanceRequests.$inferSelect;
 
 /**
  * The transactional outbox: a message is written here in the same D1 batch as the change it

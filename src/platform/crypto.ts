@@ -90,3 +90,12 @@ export function timingSafeEqual(a: string, b: string): boolean {
   for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
   return diff === 0;
 }
+
+/**
+ * Is `given` the secret `expected`? Both pass through the same HMAC first, so the comparison
+ * is of equal lengths and in constant time: neither the content nor the length leaks.
+ */
+export async function sameSecret(expected: string, given: string): Promise<boolean> {
+  const [a, b] = await Promise.all([hmacHex(expected, given), hmacHex(expected, expected)]);
+  return timingSafeEqual(a, b);
+}

@@ -13,6 +13,7 @@ import { sealedCaptcha, type Captcha } from './captcha';
 import type { Clock } from './clock';
 import { database, requestDatabase } from './database';
 import { queueDelivery, type Delivery } from './delivery';
+import { d1DeliveryWatch, type DeliveryWatch } from './delivery/watch';
 import { localDevTools, type DevTools } from './dev-tools';
 import type { QueuedConvocation } from './convocation';
 import { d1Convocations, type ConvocationControl } from './convocation-control';
@@ -68,6 +69,8 @@ export interface Services {
   electionAdmin: ElectionAdmin;
   /** Convocation rounds, their voters handed to the CONVOKE queue (platform/convocation-control.ts). */
   convocations: ConvocationControl;
+  /** Delivery receipts in, the delivery counts the console shows out (platform/delivery/watch.ts). */
+  deliveryWatch: DeliveryWatch;
   /** The public origin of e-mailed addresses (links, the help page). */
   origin: string;
   /**
@@ -139,6 +142,7 @@ export function buildServices(
     roll: d1Roll(db, primary, trail),
     electionAdmin: d1ElectionAdmin(primary, Number(env.ELECTION_ID), trail),
     convocations: d1Convocations(primary, Number(env.ELECTION_ID), trail, env.CONVOKE as Queue<QueuedConvocation>),
+    deliveryWatch: d1DeliveryWatch(primary),
     origin: env.PUBLIC_ORIGIN,
     background(task) {
       const logged = task.catch((err: unknown) => log.error('background_failed', err));

@@ -12,6 +12,8 @@ import { errorName, log } from '../log';
 import { providerFor, redact, scrub } from './providers';
 import { backoffSeconds, isLastAttempt, MAX_ATTEMPTS } from './retry';
 import { settledStatement } from './outbox';
+import { receiptId } from './receipts';
+import { segmentOf } from './segments';
 import { openSecret } from './seal';
 import { SECRET_PLACEHOLDER, type OutboundMessage, type OutcomeStatus, type ProviderAnswer } from './types';
 import type { QueuedDelivery } from './index';
@@ -26,6 +28,8 @@ interface Outcome {
   answer: string;
   /** Logged: a code, never a provider's text. */
   code: string;
+  /** The provider's id of a message it accepted, which its receipts will name. */
+  providerMessageId?: string;
 }
 
 /**
@@ -132,7 +136,10 @@ async function deliverOne(msg: Message<unknown>, env: Cloudflare.Env, db: Databa
       });
       return msg.retry({ delaySeconds });
     }
-    const outcome = final(answer.ok ? 'sent' : 'failed', msg, provider.name, said, answer.code);
+    const outcome = {
+      ...final(answer.ok ? 'sent' : 'failed', msg, provider.name, said, answer.code),
+      ...(answer.providerMessageId ? { providerMessageId: receiptId(answer.providerMessageId) } : {}),
+    };
     if (answer.ok) {
       // Sent: whatever happens to the outcome row, the message must not be sent again.
       try {
@@ -205,6 +212,8 @@ async function insertOutcome(
       provider: o.provider,
       providerAnswer: o.answer,
       createdAt: now(),
+      providerMessageId: o.providerMessageId ?? null,
+      segment: message ? segmentOf(message.channel, message.to) : null,
     }),
     settledStatement(db, messageId, now()),
   ]);

@@ -46,6 +46,8 @@ export interface ProviderAnswer {
   code: string;
   /** When the provider said how long to wait (HTTP Retry-After), in seconds. */
   retryAfterSeconds?: number;
+  /** The provider's id of an accepted message, which its delivery receipts will name. */
+  providerMessageId?: string;
 }
 
 /** The final outcome of a message, one row in `delivery_outcomes`. */

@@ -17,7 +17,7 @@
  * one protects it would depend on DEV_TOOLS, one `.dev.vars` line away from a deploy.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { hmacHex, timingSafeEqual } from '../crypto';
+import { sameSecret } from '../crypto';
 import { isLoopbackHost } from '../dev-tools';
 import type { Guards } from '../guard/guards';
 import { networkOf } from '../guard/network';
@@ -125,9 +125,7 @@ async function passwordMode(
   const network = networkOf(req.clientAddress);
   const verdict = await guard.loginCheck(network, now);
   if (!verdict.ok) return { ok: false, refusal: 'throttled', retryAfterMs: verdict.retryAfterMs };
-  // Both sides through the same HMAC: a comparison of equal lengths, in constant time.
-  const [a, b] = await Promise.all([hmacHex(password, given), hmacHex(password, password)]);
-  const success = timingSafeEqual(a, b);
+  const success = await sameSecret(password, given);
   if (!success || verdict.recentFailures > 0) await guard.loginRecord(network, success, now);
   if (!success) return { ok: false, refusal: 'bad_credentials' };
   return { ok: true, operator: { id: 'local', role: 'administrator', via: 'password' } };

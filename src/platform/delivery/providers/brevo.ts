@@ -58,11 +58,13 @@ export function brevoProvider(config: BrevoConfig): Provider {
       message?: unknown;
     } | null;
     if (res.ok) {
+      const id = providerId(payload?.messageId);
       return {
         ok: true,
         retryable: false,
-        answer: `HTTP ${res.status} messageId=${providerId(payload?.messageId)}`,
+        answer: `HTTP ${res.status} messageId=${id}`,
         code: `http_${res.status}`,
+        ...(id ? { providerMessageId: id } : {}),
       };
     }
     const detail = [payload?.code, payload?.message].filter((v) => typeof v === 'string').join(': ');
