@@ -15,6 +15,7 @@ import { helpRoutes } from './features/help/routes';
 import { identifierRenewalRoutes } from './features/identifier-renewal/routes';
 import { loginRoutes } from './features/login/routes';
 import { operatorApi, refusal } from './features/operator/api';
+import { consoleRoutes } from './features/operator/console/routes';
 import { passwordRenewalRoutes } from './features/password-renewal/routes';
 import { webhookRoutes } from './features/webhooks/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
@@ -92,6 +93,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route('/_dev', devRoutes);
   app.route(OPERATOR_API, operatorApi);
   app.route(HOOKS, webhookRoutes);
+  app.route('/operateur', consoleRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
   app.route('/', identifierRenewalRoutes);

@@ -1,6 +1,7 @@
 /** English catalogue: the same keys and placeholders as the French one (a missing key fails the build). */
 import type { Messages } from './fr';
 import { helpEn } from './help.en';
+import { consoleEn } from './console.en';
 
 export const en = {
   'meta.lang': 'en',
@@ -243,4 +244,5 @@ export const en = {
   'operator.error.unavailable': 'The service is unavailable for a moment: nothing was changed, try again.',
   'operator.error.not_found': 'Unknown address of the operator interface.',
   ...helpEn,
+  ...consoleEn,
 } as const satisfies Messages;

@@ -4,6 +4,7 @@
  * Placeholders are written `{name}`; the English catalogue must use the same ones.
  */
 import { helpFr } from './help.fr';
+import { consoleFr } from './console.fr';
 
 export const fr = {
   'meta.lang': 'fr',
@@ -253,6 +254,7 @@ export const fr = {
   'operator.error.unavailable': 'Le service est momentanément indisponible : rien n’a été modifié, réessayez.',
   'operator.error.not_found': 'Adresse inconnue de l’interface des opérateurs.',
   ...helpFr,
+  ...consoleFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -14,7 +14,7 @@
  */
 import { inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { elections, outbox, voters } from '../db/schema';
+import { elections, voters } from '../db/schema';
 import { translator, type Locale } from '../i18n';
 import { formatParisNamed } from '../i18n/dates';
 import { d1AuditTrail, type AuditRecord } from './audit';
@@ -24,7 +24,7 @@ import { hmacHex } from './crypto';
 import { database, type Database } from './database';
 import { SECRET_PLACEHOLDER, type OutboundMessage } from './delivery';
 import { composeEmail, helpUrl } from './delivery/compose';
-import { outboxRow, relay, type OutboxRow } from './delivery/outbox';
+import { conditionalRow, outboxRow, relay, type OutboxRow } from './delivery/outbox';
 import { errorName, log } from './log';
 import type { PasswordHasher } from './passwords';
 
@@ -131,18 +131,11 @@ export interface ConvocationDeps {
 
 /** A conditional outbox row: written only if `voterId`'s row holds `identifierHmac`. */
 function conditionalOutbox(d: Database, row: OutboxRow, voterId: number, identifierHmac: string) {
-  return d.insert(outbox).select(
-    d
-      .select({
-        id: sql<string>`${row.id}`.as('id'),
-        body: sql<string>`${row.body}`.as('body'),
-        createdAt: sql<number>`${row.createdAt}`.as('created_at'),
-        relayedAt: sql<null>`NULL`.as('relayed_at'),
-        doneAt: sql<null>`NULL`.as('done_at'),
-        confirms: sql<null>`NULL`.as('confirms'),
-      })
-      .from(voters)
-      .where(sql`${voters.id} = ${voterId} AND ${voters.identifierHmac} = ${identifierHmac}`),
+  return conditionalRow(
+    d,
+    row,
+    voters,
+    sql`${voters.id} = ${voterId} AND ${voters.identifierHmac} = ${identifierHmac}`,
   );
 }
 

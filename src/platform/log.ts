@@ -34,6 +34,7 @@ export type LogCode =
   | 'delivery_retry'
   | 'delivery_sent'
   | 'receipt_refused'
+  | 'approval_not_recorded'
   | 'delivery_alerts_failed'
   | 'alert_mail_not_queued'
   | 'alert_webhook_failed'

@@ -6,6 +6,7 @@
  * test count its work at these interfaces (test/counting.ts).
  */
 import type { Election } from '../db/schema';
+import { d1Approvals, type ApprovalStore } from './approvals';
 import { d1Assistance, type AssistanceStore } from './assistance';
 import { d1AuditTrail, queuedAudit, type Audit } from './audit';
 import { durableHeadWitness } from './audit-head';
@@ -28,6 +29,7 @@ import { log } from './log';
 import { hmacPseudonyms, type Pseudonyms } from './pseudonyms';
 import { SessionStore } from './sessions';
 import type { JWTVerifyGetKey } from 'jose';
+import { d1VoterFile, type VoterFileReads } from './voter-file';
 import { voterStore, type VoterStore } from './voters';
 
 /** What the Worker is built with: tests inject a clock, a counting hasher, counting wrappers. */
@@ -61,6 +63,10 @@ export interface Services {
   sessions: SessionStore;
   pseudonyms: Pseudonyms;
   assistance: AssistanceStore;
+  /** Changes to a voter that a second operator approves (the console). */
+  approvals: ApprovalStore;
+  /** The console's reads of a voter's messages and of the audit trail. */
+  voterFile: VoterFileReads;
   /** Who an operator is (Cloudflare Access, or the local password), platform/operators. */
   operators: OperatorAuth;
   /** The electoral roll as operators load it (platform/roll). */
@@ -127,7 +133,9 @@ export function buildServices(
     },
     sessions: new SessionStore(env.TOKENS),
     pseudonyms: hmacPseudonyms(env.NUMIC_HMAC_KEY, env.IDENTIFIER_HMAC_KEY),
-    assistance: d1Assistance(db),
+    assistance: d1Assistance(db, primary, trail),
+    approvals: d1Approvals(primary, trail),
+    voterFile: d1VoterFile(primary),
     operators: operatorAuth(
       {
         password: env.OPERATOR_PASSWORD,

@@ -19,10 +19,24 @@ export interface PageProps {
    */
   path?: string | null;
   scripts?: string[];
+  /** Navigation under the banner (the operators' console). */
+  nav?: Child;
+  /** Pages no search engine may list (the console). */
+  noindex?: boolean;
   children?: Child;
 }
 
-export function Layout({ t, locale, title, electionTitle, path = '/', scripts = [], children }: PageProps) {
+export function Layout({
+  t,
+  locale,
+  title,
+  electionTitle,
+  path = '/',
+  scripts = [],
+  nav,
+  noindex,
+  children,
+}: PageProps) {
   const other: Locale = locale === 'fr' ? 'en' : 'fr';
   const switchHref = path === null ? null : `${path}${path.includes('?') ? '&' : '?'}lang=${other}`;
   return (
@@ -32,6 +46,7 @@ export function Layout({ t, locale, title, electionTitle, path = '/', scripts = 
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
+          {noindex && <meta name="robots" content="noindex, nofollow" />}
           <title>{`${title} — ${electionTitle ?? t('meta.portal')}`}</title>
           <link rel="stylesheet" href="/styles.css" />
           {scripts.map((src) => (
@@ -52,6 +67,7 @@ export function Layout({ t, locale, title, electionTitle, path = '/', scripts = 
               </nav>
             )}
           </header>
+          {nav}
           <main id="main" tabindex={-1}>
             {children}
           </main>

@@ -6,9 +6,9 @@ import * as z from 'zod/mini';
 import { normalizeNumic } from '../../platform/credentials';
 import { captchaFields, requiredText } from '../../platform/validation';
 
-/** What a voter can write about; the assistance cell sorts requests by it. */
-export const TOPICS = ['identifier', 'password', 'email', 'sms', 'code', 'accessibility', 'data', 'other'] as const;
-export type Topic = (typeof TOPICS)[number];
+import { TOPICS, type Topic } from '../../platform/assistance';
+
+export { TOPICS, type Topic };
 
 export const MESSAGE_MAX = 2000;
 

@@ -41,7 +41,7 @@ export async function resendCredential(
     'clock' | 'election' | 'voters' | 'pseudonyms' | 'guards' | 'hasher' | 'delivery' | 'origin' | 'background'
   >,
   operator: Operator,
-  req: { numic: string; credential: Credential },
+  req: { numic: string; credential: Credential; reason?: string },
 ): Promise<ResendOutcome> {
   const now = s.clock();
   const election = await s.election.fresh();
@@ -64,7 +64,13 @@ export async function resendCredential(
   const outbox = [
     await s.delivery.prepare(message, now, { confirms: { numicHmac, credential: req.credential, at: now } }),
   ];
-  const audit = operatorEvent('operator.roll.resend', operator, now, { credential: req.credential }, numicHmac);
+  const audit = operatorEvent(
+    'operator.roll.resend',
+    operator,
+    now,
+    { credential: req.credential, ...(req.reason ? { reason: req.reason } : {}) },
+    numicHmac,
+  );
   try {
     if (req.credential === 'identifier') {
       await s.voters.renewIdentifier({

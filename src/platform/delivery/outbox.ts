@@ -7,7 +7,8 @@
  * sealed part (`settledStatement`). Delivery is at least once; the consumer's outcome table
  * makes it at most once per message id.
  */
-import { and, eq, gt, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { outbox } from '../../db/schema';
 import type { Database } from '../database';
 import { CONFIRM_WITHIN_MS, type Credential } from '../guard/renewal';
@@ -79,6 +80,27 @@ export async function decoyRow(message: OutboundMessage, sealingKey: string, now
 
 export function insertRows(db: Database, rows: readonly OutboxRow[]) {
   return rows.map((row) => db.insert(outbox).values(row));
+}
+
+/**
+ * An outbox row written only if `where` holds over `table` (one row of it) when the batch runs:
+ * a message that must go only if the change it announces took (a convocation whose credentials
+ * were written, a correction whose approval this operator won).
+ */
+export function conditionalRow(d: Database, row: OutboxRow, table: SQLiteTable, where: SQL) {
+  return d.insert(outbox).select(
+    d
+      .select({
+        id: sql<string>`${row.id}`.as('id'),
+        body: sql<string | null>`${row.body}`.as('body'),
+        createdAt: sql<number>`${row.createdAt}`.as('created_at'),
+        relayedAt: sql<null>`NULL`.as('relayed_at'),
+        doneAt: sql<number | null>`${row.doneAt ?? null}`.as('done_at'),
+        confirms: sql<string | null>`${row.confirms ?? null}`.as('confirms'),
+      })
+      .from(table)
+      .where(where),
+  );
 }
 
 /**

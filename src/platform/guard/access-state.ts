@@ -321,6 +321,27 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
   }
 
   /**
+   * The renewal of `credential` whose cooling-off holds the other one back — unless operators
+   * lifted it since (two of them, the console's approvals). Sessions still end at a renewal:
+   * `renewedAt` keeps saying so; only the wait is lifted.
+   */
+  private coolingFrom(credential: Credential, now: number): number | undefined {
+    const at = this.renewedAt(credential, now);
+    const lifted = this.read<number>('cooling-lifted', now);
+    return at !== undefined && (lifted === undefined || lifted < at) ? at : undefined;
+  }
+
+  /** Lifts a running cooling-off; false when none runs (nothing to lift). */
+  liftCoolingOff(now: number): boolean {
+    return this.atomically(now, () => {
+      const running = (['identifier', 'password'] as const).some((c) => inCoolingOff(this.coolingFrom(c, now), now));
+      if (!running) return false;
+      this.write('cooling-lifted', now, now + COOLING_OFF_MS);
+      return true;
+    });
+  }
+
+  /**
    * Consumes a pending link and records the renewal, tentatively — or refuses. Check and mark
    * happen in one transaction with no await in between: of any number of concurrent
    * completions of one link exactly one gets "ok". Refused within the cooling-off period
@@ -330,7 +351,7 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
     return this.atomically(now, () => {
       const state = this.stateOf(credential, tokenHash, now);
       if (state !== 'pending') return state;
-      if (inCoolingOff(this.renewedAt(other(credential), now), now)) return 'cooling-off';
+      if (inCoolingOff(this.coolingFrom(other(credential), now), now)) return 'cooling-off';
       const tentative: Tentative = { at: now, tokenHash };
       this.write(`tentative:${credential}`, tentative, now + CONFIRM_WITHIN_MS);
       return 'ok';
@@ -343,7 +364,7 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
    */
   completeDirectRenewal(credential: Credential, now: number): 'ok' | 'cooling-off' {
     return this.atomically(now, () => {
-      if (inCoolingOff(this.renewedAt(other(credential), now), now)) return 'cooling-off';
+      if (inCoolingOff(this.coolingFrom(other(credential), now), now)) return 'cooling-off';
       const tentative: Tentative = { at: now };
       this.write(`tentative:${credential}`, tentative, now + CONFIRM_WITHIN_MS);
       return 'ok';

@@ -45,6 +45,8 @@ export interface Guard {
   completeDirectRenewal(credential: Credential, now: number): Answer<'completeDirectRenewal'>;
   confirmRenewal(credential: Credential, at: number, now: number): Promise<void>;
   forgetRenewal(credential: Credential, at: number, now: number): Promise<void>;
+  /** Lifts a running cooling-off (operators, two of them); false when none runs. */
+  liftCoolingOff(now: number): Answer<'liftCoolingOff'>;
 }
 
 export interface Guards {
@@ -74,6 +76,7 @@ function bind(stub: Stub, subject: string): Guard {
     completeDirectRenewal: (credential, now) => stub.completeDirectRenewal(credential, now),
     confirmRenewal: (credential, at, now) => stub.confirmRenewal(credential, at, now),
     forgetRenewal: (credential, at, now) => stub.forgetRenewal(credential, at, now),
+    liftCoolingOff: (now) => stub.liftCoolingOff(now),
   };
 }
 

@@ -17,7 +17,7 @@
  * one protects it would depend on DEV_TOOLS, one `.dev.vars` line away from a deploy.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { sameSecret } from '../crypto';
+import { hmacHex, sameSecret } from '../crypto';
 import { isLoopbackHost } from '../dev-tools';
 import type { Guards } from '../guard/guards';
 import { networkOf } from '../guard/network';
@@ -48,10 +48,34 @@ export interface OperatorRequest {
   host: string;
   headers: { get(name: string): string | null | undefined };
   clientAddress: string;
+  /** The console's session cookie (local password mode only; Access sends its JWT each time). */
+  session?: string;
 }
 
 export interface OperatorAuth {
   authenticate(req: OperatorRequest, now: number): Promise<AuthResult>;
+  /**
+   * After a good password at the console's login: the value of its session cookie, or null
+   * outside the local password mode. Stateless — `<expiry>.<HMAC keyed with the password>` —
+   * so changing OPERATOR_PASSWORD (every `npm start` keeps it; deleting .dev.vars draws a
+   * new one) ends every console session.
+   */
+  openSession(now: number): Promise<string | null>;
+}
+
+/** How long a console session of the local password mode lasts. */
+export const CONSOLE_SESSION_MS = 8 * 60 * 60_000;
+
+function sessionMac(password: string, expiresAt: number): Promise<string> {
+  return hmacHex(password, `console-session|${expiresAt}`);
+}
+
+async function validSession(password: string, value: string, now: number): Promise<boolean> {
+  const m = /^(\d{13})\.([0-9a-f]{64})$/.exec(value);
+  if (!m) return false;
+  const expiresAt = Number(m[1]);
+  if (expiresAt <= now || expiresAt > now + CONSOLE_SESSION_MS) return false;
+  return sameSecret(await sessionMac(password, expiresAt), m[2]!);
 }
 
 export interface AuthConfig {
@@ -66,6 +90,8 @@ export interface AuthConfig {
   /** Tests provide their own keys; otherwise the team's certs URL. */
   keys?: JWTVerifyGetKey;
 }
+
+const LOCAL_OPERATOR: Operator = { id: 'local', role: 'administrator', via: 'password' };
 
 /** Operator logins per network: the voters' throttle (guard/throttle.ts), in a shard object. */
 const THROTTLE_SUBJECT = 'local-operator';
@@ -108,6 +134,11 @@ export function operatorAuth(config: AuthConfig, guards: Guards): OperatorAuth {
       if (accessParts.length === 0) return { ok: false, refusal: 'not_configured' };
       return accessMode(config, req, now);
     },
+    async openSession(now) {
+      if (!config.password || accessParts.length > 0) return null;
+      const expiresAt = now + CONSOLE_SESSION_MS;
+      return `${expiresAt}.${await sessionMac(config.password, expiresAt)}`;
+    },
   };
 }
 
@@ -119,6 +150,7 @@ async function passwordMode(
   now: number,
 ): Promise<AuthResult> {
   if (!devTools || !isLoopbackHost(req.host)) return { ok: false, refusal: 'password_off_loopback' };
+  if (req.session && (await validSession(password, req.session, now))) return { ok: true, operator: LOCAL_OPERATOR };
   const given = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '')?.[1];
   if (!given) return { ok: false, refusal: 'missing_credentials' };
   const guard = await guards.forUnknown('operator', THROTTLE_SUBJECT);
@@ -128,7 +160,7 @@ async function passwordMode(
   const success = await sameSecret(password, given);
   if (!success || verdict.recentFailures > 0) await guard.loginRecord(network, success, now);
   if (!success) return { ok: false, refusal: 'bad_credentials' };
-  return { ok: true, operator: { id: 'local', role: 'administrator', via: 'password' } };
+  return { ok: true, operator: LOCAL_OPERATOR };
 }
 
 async function accessMode(config: AuthConfig, req: OperatorRequest, now: number): Promise<AuthResult> {

@@ -18,6 +18,11 @@ export const PERMISSIONS = {
   'tickets.answer': ['assistance', 'administrator'],
   'audit.read': ['administrator'],
   'delivery.read': ['assistance', 'administrator'],
+  'election.read': ['administrator'],
+  /** Asked by one administrator, applied once another approves (`approvals.decide`). */
+  'voters.correct': ['administrator'],
+  'voters.lift': ['administrator'],
+  'approvals.decide': ['administrator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;
