@@ -188,3 +188,50 @@ test('a credential and a trustee key made by belenios-tool read the same in src/
   assert.equal(L.trusteePublicKeyJson(key), pub);
   assert.equal(L.fixedG().pow(L.parseTrusteePrivateKey(priv)), key.publicKey);
 });
+
+test('weighted credentials: the tool tallies our ballots to our weighted tally and result', { skip }, async () => {
+  assert.ok(haveTool, 'belenios-tool is required in CI: apt-get install -y belenios-tool');
+  const L = await loadBallotLib();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'belenios-weights-'));
+  const trustee = await L.generateTrusteeKey();
+  const uuid = L.generateElectionUuid();
+  const election = {
+    uuid,
+    name: 'n',
+    description: 'd',
+    publicKey: L.electionPublicKey([trustee.publicKey]),
+    questions: [L.singleChoiceQuestion('Q', ['A', 'B'])],
+  };
+  const electionJson = L.electionJson(election);
+  const fp = await L.electionFingerprint(electionJson);
+  const weights = [1n, 2n, 5n];
+  const creds = weights.map(() => L.generatePrivateCredential());
+  const pubs = await Promise.all(creds.map((c) => L.derivePublicCredential(c, uuid)));
+  const w = new L.ArchiveWriter(Math.floor(Date.now() / 1000));
+  const trusteesJson = L.trusteesJson([trustee.publicKey]);
+  const credentialsJson = L.credentialsJson(pubs.map((c, i) => L.formatPublicCredential(c, weights[i])));
+  const chunks = [w.header(), ...(await w.setup(electionJson, trusteesJson, credentialsJson))];
+  let tally = L.emptyTally(election);
+  for (const [i, choice] of [0, 1, 'blank'].entries()) {
+    const b = await L.encryptBallot(election, fp, creds[i], choice);
+    chunks.push(...(await w.records('Ballot', [b.json])));
+    tally = L.addToTally(tally, (await L.verifyBallot(b.json, election, fp)).ballot.answers, weights[i]);
+  }
+  chunks.push(await w.event('EndBallots'));
+  const bel = path.join(dir, `${uuid}.bel`);
+  writeFileSync(bel, L.concatChunks(chunks));
+  const tallyJson = L.encryptedTallyJson(tally);
+  const sized = L.sizedTallyJson(3, 8, await L.sha256Hex(tallyJson));
+  let r = tool(dir, ['election', 'compute-encrypted-tally', '--dir', dir]);
+  assert.equal(r.stdout, `${tallyJson}\n${sized}\n`, r.stderr);
+  chunks.push(...(await w.records('EncryptedTally', [tallyJson, sized])));
+  const [pd, owned] = (await L.decryptOutput(tally, trustee.privateKey, 1, fp)).trimEnd().split('\n');
+  chunks.push(...(await w.records('PartialDecryption', [pd, owned])));
+  const result = L.computeResult(tally, [L.parsePartialDecryption(pd)], 8n);
+  assert.deepEqual(result, [[5n, 1n, 2n]]);
+  chunks.push(...(await w.records('Result', [L.resultJson(result)])));
+  writeFileSync(bel, L.concatChunks(chunks));
+  r = verify(dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr + r.stdout, /all checks passed/);
+});
