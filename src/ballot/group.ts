@@ -129,7 +129,10 @@ export function fixedG(): FixedBase {
   return gTable;
 }
 
-/** The table of an election public key y, cached (a few elections per isolate at most). */
+/**
+ * The table of an election public key y, cached (a few elections per isolate at most). y must
+ * be in the group — the product of trustee keys whose pok verified — as pow reduces mod q.
+ */
 export function fixedBaseFor(y: bigint): FixedBase {
   let t = yTables.get(y);
   if (!t) {
