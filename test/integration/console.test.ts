@@ -200,7 +200,13 @@ describe('the console refuses whoever is not an operator', () => {
       expect(res.status, path).toBe(403);
       expect(text(res.html)).toContain('Votre rôle (cellule d’assistance) ne permet pas cette action.');
     }
-    for (const path of ['/operateur/electeurs/coordonnees', '/operateur/electeurs/delai', '/operateur/journal.csv']) {
+    for (const path of [
+      '/operateur/electeurs/coordonnees',
+      '/operateur/electeurs/delai',
+      '/operateur/journal',
+      '/operateur/journal.csv',
+      '/operateur/approbations/00000000-0000-0000-0000-000000000000',
+    ]) {
       expect(
         (await cell.post(path, { numic: DEMO.numic, correctReason: 'x', newEmail: 'a@b.example' })).status,
         path,
