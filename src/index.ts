@@ -22,6 +22,7 @@ import { pbkdf2Hasher } from './platform/passwords';
 
 export { AccessState } from './platform/guard/access-state';
 export { AuditHead } from './platform/audit-head';
+export { BallotBox } from './platform/ballot/box';
 
 const app = createApp();
 

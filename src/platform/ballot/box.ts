@@ -1,0 +1,233 @@
+/**
+ * BallotBox: the ballot box of one constituency, a SQLite Durable Object — one thread, so every
+ * cast is decided exactly, against the window the box itself holds (never a cache).
+ *
+ * It is the Belenios archive as it grows (BELENIOS.md §6): its records — the election, trustees
+ * and public credentials, setup_data and the Setup event, then each ballot and its Ballot event
+ * — kept in order as rows, each event hash-chained to the previous one, so an export streams
+ * the rows into `<uuid>.bel` without reading the box into memory (a box of 200 000 ballots of
+ * ~25 KB is ~5 GB). Appends are idempotent by tracker: a cast retried after a lost answer finds
+ * its ballot. The French rule holds here: one ballot per credential, never replaced. A running
+ * encrypted tally (the product of the ciphertexts) is kept with each append, so counting at
+ * closing does not re-read the ballots.
+ *
+ * The caller verifies a ballot (proofs, credential in the frozen list and the voter's own)
+ * before it reaches the box; the box re-parses only what it multiplies.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { createHash } from 'node:crypto';
+import { parseBallot } from '../../ballot/ballot-json';
+import { parseElection } from '../../ballot/election';
+import { addToTally, emptyTally, encryptedTallyJson, parseEncryptedTally } from '../../ballot/tally';
+import { eventJson, setupDataJson, type ChainState, type EventType } from '../../ballot/archive';
+
+export interface BoxSetup {
+  electionJson: string;
+  trusteesJson: string;
+  /** The public credentials record (a JSON list of `"<g^s>"`), frozen from now on. */
+  credentialsJson: string;
+  /** The archive's timestamp (unix seconds), every tar entry's mtime. */
+  timestamp: number;
+  opensAt: number;
+  closesAt: number;
+}
+
+export type CastOutcome =
+  | { kind: 'accepted'; tracker: string; at: number; ballots: number }
+  /** The same ballot again (a retry): already in, nothing appended. */
+  | { kind: 'already'; tracker: string; at: number; ballots: number }
+  /** Another ballot of this credential is in: validation is final. */
+  | { kind: 'credential_used' }
+  | { kind: 'unknown_credential' }
+  | { kind: 'before_opening' }
+  | { kind: 'closed' }
+  | { kind: 'not_set_up' };
+
+export interface BoxInfo {
+  setUp: boolean;
+  uuid?: string;
+  fingerprint?: string;
+  timestamp?: number;
+  ballots: number;
+  records: number;
+  opensAt?: number;
+  closesAt?: number;
+  endedAt?: number | null;
+  tallyJson?: string;
+}
+
+export interface BoxRecord extends Record<string, SqlStorageValue> {
+  pos: number;
+  kind: 'data' | 'event';
+  hash: string;
+  body: string;
+}
+
+const sha256hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const sha256b64 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64').replace(/=+$/, '');
+
+interface Meta extends Record<string, SqlStorageValue> {
+  election: string;
+  fingerprint: string;
+  uuid: string;
+  timestamp: number;
+  opens_at: number;
+  closes_at: number;
+  parent: string;
+  height: number;
+  tally: string;
+  ballots: number;
+  ended_at: number | null;
+}
+
+export class BallotBox extends DurableObject<Cloudflare.Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1), election TEXT NOT NULL,
+      fingerprint TEXT NOT NULL, uuid TEXT NOT NULL, timestamp INTEGER NOT NULL, opens_at INTEGER NOT NULL,
+      closes_at INTEGER NOT NULL, parent TEXT NOT NULL, height INTEGER NOT NULL, tally TEXT NOT NULL,
+      ballots INTEGER NOT NULL, ended_at INTEGER)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS records (pos INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+      hash TEXT NOT NULL, body TEXT NOT NULL)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS credentials (credential TEXT PRIMARY KEY, tracker TEXT)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS ballots (tracker TEXT PRIMARY KEY, credential TEXT NOT NULL UNIQUE,
+      at INTEGER NOT NULL)`);
+  }
+
+  private meta(): Meta | undefined {
+    return this.sql.exec<Meta>(`SELECT * FROM meta WHERE id = 1`).toArray()[0];
+  }
+
+  private append(kind: 'data' | 'event', body: string): string {
+    const hash = sha256hex(body);
+    this.sql.exec(`INSERT INTO records (kind, hash, body) VALUES (?, ?, ?)`, kind, hash, body);
+    return hash;
+  }
+
+  /** Appends an event after the chain's head and moves the head. */
+  private appendEvent(m: Meta, type: EventType, payload?: string): void {
+    const state: ChainState = m.height === 0 ? { height: 0 } : { parent: m.parent, height: m.height };
+    const hash = this.append('event', eventJson(state, type, payload));
+    this.sql.exec(`UPDATE meta SET parent = ?, height = height + 1 WHERE id = 1`, hash);
+  }
+
+  /**
+   * Freezes the box's election, trustees and public credentials, once. 'already' when set up
+   * with the same election (a retried setup), 'different' when another one is asked.
+   */
+  setup(s: BoxSetup): 'ok' | 'already' | 'different' {
+    return this.ctx.storage.transactionSync(() => {
+      const existing = this.meta();
+      if (existing) return existing.election === s.electionJson ? 'already' : 'different';
+      const election = parseElection(s.electionJson);
+      const credentials = JSON.parse(s.credentialsJson) as string[];
+      this.sql.exec(
+        `INSERT INTO meta (id, election, fingerprint, uuid, timestamp, opens_at, closes_at, parent, height, tally,
+           ballots, ended_at) VALUES (1, ?, ?, ?, ?, ?, ?, '', 0, ?, 0, NULL)`,
+        s.electionJson,
+        sha256b64(s.electionJson),
+        election.uuid,
+        s.timestamp,
+        s.opensAt,
+        s.closesAt,
+        encryptedTallyJson(emptyTally(election)),
+      );
+      for (const c of credentials) this.sql.exec(`INSERT INTO credentials (credential) VALUES (?)`, c.split(',')[0]!);
+      const e = this.append('data', s.electionJson);
+      const t = this.append('data', s.trusteesJson);
+      const c = this.append('data', s.credentialsJson);
+      const setupData = this.append('data', setupDataJson(e, t, c));
+      this.appendEvent(this.meta()!, 'Setup', setupData);
+      return 'ok';
+    });
+  }
+
+  /** The election's window as operators set it (`election set` takes effect here at once). */
+  setWindow(opensAt: number, closesAt: number): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      if (!this.meta()) return false;
+      this.sql.exec(`UPDATE meta SET opens_at = ?, closes_at = ? WHERE id = 1`, opensAt, closesAt);
+      return true;
+    });
+  }
+
+  /**
+   * Puts a verified ballot in the box at `now`, or says why not. One transaction, no await:
+   * of any number of concurrent casts of one credential exactly one is accepted.
+   */
+  cast(ballotJson: string, now: number): CastOutcome {
+    return this.ctx.storage.transactionSync((): CastOutcome => {
+      const m = this.meta();
+      if (!m) return { kind: 'not_set_up' };
+      const tracker = sha256b64(ballotJson);
+      const known = this.sql.exec<{ at: number }>(`SELECT at FROM ballots WHERE tracker = ?`, tracker).toArray()[0];
+      if (known) return { kind: 'already', tracker, at: known.at, ballots: m.ballots };
+      if (m.ended_at !== null || now >= m.closes_at) return { kind: 'closed' };
+      if (now < m.opens_at) return { kind: 'before_opening' };
+      const ballot = parseBallot(ballotJson);
+      const credential = ballot.credential.toString();
+      const slot = this.sql
+        .exec<{ tracker: string | null }>(`SELECT tracker FROM credentials WHERE credential = ?`, credential)
+        .toArray()[0];
+      if (!slot) return { kind: 'unknown_credential' };
+      if (slot.tracker !== null) return { kind: 'credential_used' };
+      const tally = addToTally(parseEncryptedTally(m.tally), ballot.answers);
+      const record = this.append('data', ballotJson);
+      this.appendEvent(m, 'Ballot', record);
+      this.sql.exec(`INSERT INTO ballots (tracker, credential, at) VALUES (?, ?, ?)`, tracker, credential, now);
+      this.sql.exec(`UPDATE credentials SET tracker = ? WHERE credential = ?`, tracker, credential);
+      this.sql.exec(`UPDATE meta SET tally = ?, ballots = ballots + 1 WHERE id = 1`, encryptedTallyJson(tally));
+      return { kind: 'accepted', tracker, at: now, ballots: m.ballots + 1 };
+    });
+  }
+
+  /** Is a ballot with this tracker in the box? (When it went in, if so.) */
+  has(tracker: string): { at: number } | null {
+    return this.sql.exec<{ at: number }>(`SELECT at FROM ballots WHERE tracker = ?`, tracker).toArray()[0] ?? null;
+  }
+
+  /** After closing: the box takes no more ballots (EndBallots appended, once). */
+  endBallots(now: number): 'ok' | 'already' | 'open' | 'not_set_up' {
+    return this.ctx.storage.transactionSync(() => {
+      const m = this.meta();
+      if (!m) return 'not_set_up';
+      if (m.ended_at !== null) return 'already';
+      if (now < m.closes_at) return 'open';
+      this.appendEvent(m, 'EndBallots');
+      this.sql.exec(`UPDATE meta SET ended_at = ? WHERE id = 1`, now);
+      return 'ok';
+    });
+  }
+
+  info(): BoxInfo {
+    const m = this.meta();
+    const records = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM records`).one().n;
+    if (!m) return { setUp: false, ballots: 0, records };
+    return {
+      setUp: true,
+      uuid: m.uuid,
+      fingerprint: m.fingerprint,
+      timestamp: m.timestamp,
+      ballots: m.ballots,
+      records,
+      opensAt: m.opens_at,
+      closesAt: m.closes_at,
+      endedAt: m.ended_at,
+      tallyJson: m.tally,
+    };
+  }
+
+  /** Up to `limit` records after position `after`, in order: an export pulls them page by page. */
+  records(after: number, limit: number): BoxRecord[] {
+    return this.sql
+      .exec<BoxRecord>(
+        `SELECT pos, kind, hash, body FROM records WHERE pos > ? ORDER BY pos LIMIT ?`,
+        after,
+        Math.min(Math.max(limit, 1), 500),
+      )
+      .toArray();
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The ballot box Durable Object (src/platform/ballot/box.ts): set up once, one ballot per
+ * credential under concurrency, idempotent by tracker, the window decided by the box, the
+ * running tally equal to the product of the ballots, and its records the archive the library
+ * writes byte for byte (the library's archive is the one belenios-tool verifies,
+ * test/node/belenios-interop.test.mjs).
+ */
+import { env } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ArchiveWriter,
+  addToTally,
+  computeResult,
+  concatChunks,
+  credentialsJson,
+  derivePublicCredential,
+  electionFingerprint,
+  electionJson,
+  electionPublicKey,
+  emptyTally,
+  encryptBallot,
+  encryptedTallyJson,
+  generateElectionUuid,
+  generatePrivateCredential,
+  generateTrusteeKey,
+  parseBallot,
+  parseEncryptedTally,
+  partialDecrypt,
+  singleChoiceQuestion,
+  tarEntry,
+  trusteesJson,
+  type Election,
+} from '../../src/ballot';
+import type { BoxSetup } from '../../src/platform/ballot/box';
+
+const T0 = Date.UTC(2022, 3, 21, 9, 14);
+const HOUR = 3_600_000;
+
+let election: Election;
+let fingerprint: string;
+let setup: BoxSetup;
+let trustees: Awaited<ReturnType<typeof generateTrusteeKey>>[];
+const creds: string[] = [];
+
+beforeAll(async () => {
+  trustees = [await generateTrusteeKey(), await generateTrusteeKey()];
+  election = {
+    uuid: generateElectionUuid(),
+    name: 'Elections législatives 2022 — 1re circonscription',
+    description: 'Circonscription 1',
+    publicKey: electionPublicKey(trustees.map((t) => t.publicKey)),
+    questions: [singleChoiceQuestion('Qui élisez-vous ?', ['Candidat A', 'Candidat B', 'Candidat C'])],
+  };
+  const json = electionJson(election);
+  fingerprint = await electionFingerprint(json);
+  for (let i = 0; i < 4; i++) creds.push(generatePrivateCredential());
+  const publics = await Promise.all(
+    creds.map(async (c) => (await derivePublicCredential(c, election.uuid)).toString()),
+  );
+  setup = {
+    electionJson: json,
+    trusteesJson: trusteesJson(trustees.map((t) => t.publicKey)),
+    credentialsJson: credentialsJson(publics),
+    timestamp: Math.floor(T0 / 1000),
+    opensAt: T0,
+    closesAt: T0 + 4 * 24 * HOUR,
+  };
+});
+
+let n = 0;
+/** A fresh box (its own object), set up. */
+function box() {
+  const stub = env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName(`test-${n++}-${Math.random()}`));
+  return stub;
+}
+
+const ballot = (cred: number, choice: number | 'blank') => encryptBallot(election, fingerprint, creds[cred]!, choice);
+
+describe('the ballot box', () => {
+  it('is set up once: the same setup again is harmless, another one refused', async () => {
+    const b = box();
+    expect(await b.setup(setup)).toBe('ok');
+    expect(await b.setup(setup)).toBe('already');
+    expect(await b.setup({ ...setup, electionJson: setup.electionJson.replace('Candidat C', 'Candidat Z') })).toBe(
+      'different',
+    );
+    const info = await b.info();
+    expect(info).toMatchObject({ setUp: true, uuid: election.uuid, fingerprint, ballots: 0, records: 5 });
+  });
+
+  it('takes one ballot per credential; the same ballot again finds its place (a retry), another is refused', async () => {
+    const b = box();
+    await b.setup(setup);
+    const first = await ballot(0, 1);
+    const accepted = await b.cast(first.json, T0 + HOUR);
+    expect(accepted).toEqual({ kind: 'accepted', tracker: first.tracker, at: T0 + HOUR, ballots: 1 });
+    expect(await b.cast(first.json, T0 + 2 * HOUR)).toEqual({
+      kind: 'already',
+      tracker: first.tracker,
+      at: T0 + HOUR,
+      ballots: 1,
+    });
+    const second = await ballot(0, 2);
+    expect(await b.cast(second.json, T0 + HOUR)).toEqual({ kind: 'credential_used' });
+    expect(await b.has(first.tracker)).toEqual({ at: T0 + HOUR });
+    expect(await b.has(second.tracker)).toBeNull();
+    const stranger = await encryptBallot(election, fingerprint, generatePrivateCredential(), 0);
+    expect(await b.cast(stranger.json, T0 + HOUR)).toEqual({ kind: 'unknown_credential' });
+    expect((await b.info()).ballots).toBe(1);
+  });
+
+  it('decides the window itself, and follows the window operators set', async () => {
+    const b = box();
+    const early = await ballot(1, 0);
+    expect(await b.cast(early.json, T0)).toEqual({ kind: 'not_set_up' });
+    await b.setup(setup);
+    expect(await b.cast(early.json, T0 - 1)).toEqual({ kind: 'before_opening' });
+    expect(await b.cast(early.json, setup.closesAt)).toEqual({ kind: 'closed' });
+    expect(await b.setWindow(T0, T0 + HOUR)).toBe(true);
+    expect(await b.cast(early.json, T0 + HOUR)).toEqual({ kind: 'closed' });
+    expect((await b.cast(early.json, T0 + HOUR - 1)).kind).toBe('accepted');
+    expect(await b.endBallots(T0)).toBe('open');
+    expect(await b.endBallots(T0 + HOUR)).toBe('ok');
+    expect(await b.endBallots(T0 + HOUR)).toBe('already');
+    // Once ended, nothing new goes in, even if the window were moved again.
+    await b.setWindow(T0, T0 + 10 * HOUR);
+    expect(await b.cast((await ballot(2, 1)).json, T0 + 2 * HOUR)).toEqual({ kind: 'closed' });
+  });
+
+  it('of 200 concurrent casts of one ballot, and of 20 different ballots of one credential, takes exactly one', async () => {
+    const b = box();
+    await b.setup(setup);
+    const one = await ballot(2, 'blank');
+    const outcomes = await Promise.all(Array.from({ length: 200 }, () => b.cast(one.json, T0 + HOUR)));
+    expect(outcomes.filter((o) => o.kind === 'accepted')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === 'already')).toHaveLength(199);
+    const rivals = await Promise.all(Array.from({ length: 20 }, (_, i) => ballot(3, i % 3)));
+    const raced = await Promise.all(rivals.map((r) => b.cast(r.json, T0 + HOUR)));
+    expect(raced.filter((o) => o.kind === 'accepted')).toHaveLength(1);
+    expect(raced.filter((o) => o.kind === 'credential_used')).toHaveLength(19);
+    expect((await b.info()).ballots).toBe(2);
+  });
+
+  it('keeps the running tally, which the trustees decrypt into the counts', async () => {
+    const b = box();
+    await b.setup(setup);
+    const choices = [0, 2, 'blank', 2] as const;
+    let expected = emptyTally(election);
+    for (const [i, choice] of choices.entries()) {
+      const cast = await ballot(i, choice);
+      await b.cast(cast.json, T0 + HOUR);
+      expected = addToTally(expected, parseBallot(cast.json).answers);
+    }
+    const { tallyJson } = await b.info();
+    expect(tallyJson).toBe(encryptedTallyJson(expected));
+    const tally = parseEncryptedTally(tallyJson!);
+    const partials = await Promise.all(trustees.map((t) => partialDecrypt(tally, t.privateKey, fingerprint)));
+    // Blank first, then the answers in the contest's order.
+    expect(computeResult(tally, partials, 4n)).toEqual([[1n, 1n, 0n, 2n]]);
+  });
+
+  it("holds the archive's records in order: streamed out, they are the library's archive byte for byte", async () => {
+    const b = box();
+    await b.setup(setup);
+    const casts = [await ballot(0, 0), await ballot(1, 'blank')];
+    for (const c of casts) await b.cast(c.json, T0 + HOUR);
+    await b.endBallots(setup.closesAt);
+
+    const writer = new ArchiveWriter(setup.timestamp);
+    const expected = concatChunks([
+      writer.header(),
+      ...(await writer.setup(setup.electionJson, setup.trusteesJson, setup.credentialsJson)),
+      ...(await writer.records('Ballot', [casts[0]!.json])),
+      ...(await writer.records('Ballot', [casts[1]!.json])),
+      await writer.event('EndBallots'),
+    ]);
+
+    const chunks = [writer.header()];
+    let after = 0;
+    for (;;) {
+      const page = await b.records(after, 3);
+      if (page.length === 0) break;
+      for (const r of page)
+        chunks.push(tarEntry(`${r.hash}.${r.kind}.json`, new TextEncoder().encode(r.body), setup.timestamp));
+      after = page.at(-1)!.pos;
+    }
+    expect(concatChunks(chunks)).toEqual(expected);
+  });
+});
