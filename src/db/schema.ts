@@ -279,3 +279,35 @@ export const outbox = sqliteTable(
   },
   (t) => [index('outbox_pending_idx').on(t.doneAt, t.relayedAt)],
 );
+
+/**
+ * A constituency's ballot as `ballot setup` prepares it (platform/ballot/setup.ts): its Belenios
+ * election (fresh uuid, the trustees' joint key, the contest's question) and trustees, until it
+ * is frozen into the constituency's ballot box (`frozenAt`).
+ */
+export const ballotSetups = sqliteTable('ballot_setups', {
+  constituency: text('constituency').primaryKey(),
+  uuid: text('uuid').notNull(),
+  electionJson: text('election_json').notNull(),
+  trusteesJson: text('trustees_json').notNull(),
+  createdAt: integer('created_at').notNull(),
+  frozenAt: integer('frozen_at'),
+});
+
+/**
+ * Each voter's signing credential for their constituency's ballot, generated at setup,
+ * independent of the identifier and password: the public one (in the frozen list) and the
+ * private one sealed (AES-GCM under DELIVERY_KEY, bound to the election and the voter), which
+ * the booth signs with; wiped once the voter has voted and at closing (docs/ballot.md).
+ */
+export const ballotCredentials = sqliteTable(
+  'ballot_credentials',
+  {
+    voterId: integer('voter_id').primaryKey(),
+    constituency: text('constituency').notNull(),
+    publicCredential: text('public_credential').notNull(),
+    sealed: text('sealed'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('ballot_credentials_constituency_idx').on(t.constituency, t.voterId)],
+);

@@ -243,6 +243,14 @@ export const en = {
     'This voter’s other credential was renewed less than 24 hours ago: one renewal at a time, nothing was sent.',
   'operator.error.unavailable': 'The service is unavailable for a moment: nothing was changed, try again.',
   'operator.error.not_found': 'Unknown address of the operator interface.',
+  'operator.error.trustees_invalid':
+    'Invalid trustee public key (no. {index}): not a Belenios .pubkey file, or its proof does not verify.',
+  'operator.error.trustees_few': 'At least two distinct trustees are needed (different public keys).',
+  'operator.error.no_contests': 'No question is set: run npm run election -- contests first.',
+  'operator.error.ballot_already': 'Every ballot box is already set up: setting up is never done again.',
+  'operator.error.not_prepared': 'Constituency {constituency}: its ballot box is not being set up (ballot setup).',
+  'operator.error.credentials_missing':
+    'Constituency {constituency}: {pending} active voter(s) without a voting credential; run the generation again.',
   ...helpEn,
   ...consoleEn,
 } as const satisfies Messages;

@@ -253,6 +253,14 @@ export const fr = {
     'L’autre identifiant de cet électeur a été renouvelé il y a moins de 24 heures : un seul renouvellement à la fois, rien n’a été envoyé.',
   'operator.error.unavailable': 'Le service est momentanément indisponible : rien n’a été modifié, réessayez.',
   'operator.error.not_found': 'Adresse inconnue de l’interface des opérateurs.',
+  'operator.error.trustees_invalid':
+    'Clé publique d’assesseur invalide (n° {index}) : ce n’est pas un fichier .pubkey de Belenios, ou sa preuve ne se vérifie pas.',
+  'operator.error.trustees_few': 'Il faut au moins deux assesseurs distincts (clés publiques différentes).',
+  'operator.error.no_contests': 'Aucune question n’est définie : lancez d’abord npm run election -- contests.',
+  'operator.error.ballot_already': 'Toutes les urnes sont déjà constituées : la constitution ne se refait pas.',
+  'operator.error.not_prepared': 'Circonscription {constituency} : l’urne n’est pas en préparation (ballot setup).',
+  'operator.error.credentials_missing':
+    'Circonscription {constituency} : {pending} électeur(s) actif(s) sans justificatif de vote ; relancez la génération.',
   ...helpFr,
   ...consoleFr,
 } as const;

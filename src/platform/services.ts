@@ -7,6 +7,8 @@
  */
 import type { Election } from '../db/schema';
 import { d1Approvals, type ApprovalStore } from './approvals';
+import { durableBoxes, type BallotBoxes } from './ballot/boxes';
+import { d1BallotSetup, type BallotSetup } from './ballot/setup';
 import { d1Assistance, type AssistanceStore } from './assistance';
 import { d1AuditTrail, queuedAudit, type Audit } from './audit';
 import { durableHeadWitness } from './audit-head';
@@ -75,6 +77,10 @@ export interface Services {
   electionAdmin: ElectionAdmin;
   /** Convocation rounds, their voters handed to the CONVOKE queue (platform/convocation-control.ts). */
   convocations: ConvocationControl;
+  /** The ballot boxes, one Durable Object per constituency (platform/ballot/box.ts). */
+  boxes: BallotBoxes;
+  /** `ballot setup`: each constituency's election, credentials and frozen list (platform/ballot/setup.ts). */
+  ballotSetup: BallotSetup;
   /** Delivery receipts in, the delivery counts the console shows out (platform/delivery/watch.ts). */
   deliveryWatch: DeliveryWatch;
   /** The public origin of e-mailed addresses (links, the help page). */
@@ -112,6 +118,7 @@ export function buildServices(
   const auditHeads = durableHeadWitness(env.AUDIT_HEAD);
   const trail = d1AuditTrail({ write: db, head: primary, witness: auditHeads });
   const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
+  const boxes = durableBoxes(env.BALLOT_BOX);
   const captcha = sealedCaptcha(env.CAPTCHA_KEY, guards, env.ASSETS);
   const services: Services = {
     clock: deps.clock,
@@ -151,6 +158,8 @@ export function buildServices(
     electionAdmin: d1ElectionAdmin(primary, Number(env.ELECTION_ID), trail),
     convocations: d1Convocations(primary, Number(env.ELECTION_ID), trail, env.CONVOKE as Queue<QueuedConvocation>),
     deliveryWatch: d1DeliveryWatch(primary),
+    boxes,
+    ballotSetup: d1BallotSetup(primary, Number(env.ELECTION_ID), env.DELIVERY_KEY, boxes, trail),
     origin: env.PUBLIC_ORIGIN,
     background(task) {
       const logged = task.catch((err: unknown) => log.error('background_failed', err));

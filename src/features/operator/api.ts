@@ -19,7 +19,11 @@ import { waitText } from '../../views/refusal';
 import { applyContests, applyElection, electionSummary, type Rejection } from './election';
 import { importChunk } from './roll';
 import { resendCredential } from './resend';
+import { freezeBallot, prepareBallots } from './ballot';
 import {
+  ballotCredentialsBody,
+  ballotFreezeBody,
+  ballotSetupBody,
   contestsBody,
   convokeEnqueueBody,
   convokeFinishBody,
@@ -238,6 +242,22 @@ post('/roll/resend', 'roll.resend', resendBody, async (c, input) => {
     case 'failed':
       return refusal(c, 503, 'operator.error.unavailable');
   }
+});
+
+// `ballot setup` (platform/ballot/setup.ts): trustees' keys, credentials page by page, freeze.
+post('/ballot/setup', 'ballot.setup', ballotSetupBody, async (c, input) => {
+  const outcome = await prepareBallots(c.var.services, c.var.operator, input.trustees);
+  return 'reject' in outcome ? rejected(c, outcome.reject) : c.json({ constituencies: outcome.prepared });
+});
+
+post('/ballot/credentials', 'ballot.setup', ballotCredentialsBody, async (c, input) => {
+  const s = c.var.services;
+  return c.json(await s.ballotSetup.credentials(input.constituency, input.after, s.clock()));
+});
+
+post('/ballot/freeze', 'ballot.setup', ballotFreezeBody, async (c, input) => {
+  const outcome = await freezeBallot(c.var.services, c.var.operator, input.constituency);
+  return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.frozen);
 });
 
 operatorApi.notFound((c) => refusal(c, 404, 'operator.error.not_found'));

@@ -45,7 +45,7 @@ export function electionSummary({ election, contests }: { election: Election; co
 }
 
 export async function applyElection(
-  s: Pick<Services, 'clock' | 'electionAdmin'>,
+  s: Pick<Services, 'clock' | 'electionAdmin' | 'boxes'>,
   operator: Operator,
   input: { title?: string; opens?: string; closes?: string },
 ): Promise<{ summary: ElectionSummary } | { reject: Rejection }> {
@@ -68,6 +68,13 @@ export async function applyElection(
   const updated = await s.electionAdmin.update(
     { title, opensAt, closesAt },
     operatorEvent('operator.election.set', operator, now, { title, opens: iso(opensAt), closes: iso(closesAt) }),
+  );
+  // "It takes effect at once everywhere, ballot box included": each box decides casts by its own
+  // copy of the window, so every set-up box gets the new one now.
+  await Promise.all(
+    current.contests
+      .filter((k) => k.ballotSetUpAt !== null)
+      .map((k) => s.boxes.forConstituency(k.constituency).setWindow(opensAt, closesAt)),
   );
   return { summary: electionSummary({ election: updated, contests: current.contests }) };
 }

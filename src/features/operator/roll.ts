@@ -79,8 +79,9 @@ export async function importChunk(
   });
   if (rows.length === 0) return { imported: 0, updated: 0, unchanged: 0, rejected };
 
-  const { election } = await s.electionAdmin.read();
+  const { election, contests } = await s.electionAdmin.read();
   if (!election) return null;
+  const frozen = new Set(contests.filter((k) => k.ballotSetUpAt !== null).map((k) => k.constituency));
   const hmacs = new Map<string, string>();
   let outboxIds: string[] = [];
   const first = rows[0]!.line;
@@ -90,6 +91,7 @@ export async function importChunk(
     electionId: election.id,
     now,
     chain: CHAINS.operator(Math.floor(first / MAX_ROWS_PER_CHUNK)),
+    frozen,
     async notices(changes) {
       const out = [];
       for (const change of changes) {
@@ -126,5 +128,11 @@ export async function importChunk(
     ],
   });
   if (outboxIds.length > 0) s.background(s.delivery.relay(outboxIds, now));
+  for (const f of result.frozenOut) {
+    rejected.push({
+      line: f.line,
+      reason: `circonscription ${f.constituency} : l’urne est constituée, la liste de ses électeurs est figée / constituency ${f.constituency}: its ballot box is set up, its voters are frozen`,
+    });
+  }
   return { imported: result.imported, updated: result.updated, unchanged: result.unchanged, rejected };
 }

@@ -63,3 +63,15 @@ export const resendBody = z.object({
   numic: z.string().check(z.regex(/^\d{8}$/)),
   credential: z.enum(['identifier', 'password']),
 });
+
+const CONSTITUENCY = z.string().check(z.regex(/^(?:[1-9]|1[01])$/));
+
+/** `ballot setup --trustees <pubkey>…`: each trustee's `.pubkey` as its file holds it. */
+export const ballotSetupBody = z.object({
+  trustees: z.array(z.string().check(z.minLength(10), z.maxLength(4000))).check(z.minLength(1), z.maxLength(20)),
+});
+export const ballotCredentialsBody = z.object({
+  constituency: CONSTITUENCY,
+  after: z.number().check(z.int(), z.minimum(0)),
+});
+export const ballotFreezeBody = z.object({ constituency: CONSTITUENCY });

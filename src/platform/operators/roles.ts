@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   'audit.read': ['administrator'],
   'delivery.read': ['assistance', 'administrator'],
   'election.read': ['administrator'],
+  'ballot.setup': ['administrator'],
   /** Asked by one administrator, applied once another approves (`approvals.decide`). */
   'voters.correct': ['administrator'],
   'voters.lift': ['administrator'],

@@ -64,6 +64,11 @@ export interface ChunkWrite {
   /** The notices of changed contacts, as outbox rows of the same batch. */
   notices: (changes: readonly ContactChange[]) => Promise<OutboxRow[]>;
   chain: string;
+  /**
+   * Constituencies whose ballot is set up: their credential list is frozen, so they take no new
+   * voter and no voter moves in or out of them (a contact change still goes through).
+   */
+  frozen?: ReadonlySet<string>;
 }
 
 export interface DeactivationPlan {
@@ -75,7 +80,9 @@ export interface DeactivationPlan {
 }
 
 export interface RollStore {
-  upsert(write: ChunkWrite): Promise<ChunkResult & { changes: ContactChange[] }>;
+  upsert(
+    write: ChunkWrite,
+  ): Promise<ChunkResult & { changes: ContactChange[]; frozenOut: { line: number; constituency: string }[] }>;
   /** Marks NUMICs as listed by the run (rows rejected by the command still protect their voter). */
   markSeen(run: string, numics: readonly string[]): Promise<number>;
   planDeactivation(run: string, now: number): Promise<DeactivationPlan>;
@@ -141,8 +148,21 @@ export function d1Roll(db: () => Database, primary: () => Database, trail: Audit
       const fresh: RollRow[] = [];
       const changed: { before: RollVoter; after: RollRow }[] = [];
       const unchanged: RollRow[] = [];
+      const frozenOut: { line: number; constituency: string }[] = [];
+      const frozen = write.frozen ?? new Set<string>();
       for (const row of rows) {
         const before = found.get(row.numic);
+        const moving = before && before.constituency !== row.constituency;
+        if (
+          (!before && frozen.has(row.constituency)) ||
+          (moving && (frozen.has(before.constituency) || frozen.has(row.constituency)))
+        ) {
+          frozenOut.push({
+            line: row.line,
+            constituency: frozen.has(row.constituency) ? row.constituency : before!.constituency,
+          });
+          continue;
+        }
         if (!before) fresh.push(row);
         else if (sameVoter(before, row)) unchanged.push(row);
         else changed.push({ before, after: row });
@@ -216,7 +236,7 @@ export function d1Roll(db: () => Database, primary: () => Database, trail: Audit
         return statements;
       };
       if (records.length > 0) await trail.append(write.chain, records, change);
-      return { ...result, changes: contactChanges };
+      return { ...result, changes: contactChanges, frozenOut };
     },
 
     async markSeen(run, numics) {

@@ -1,0 +1,210 @@
+/**
+ * The `ballotSetup` capability: `ballot setup` freezes each constituency's Belenios election
+ * (SPEC.md "The ballot"), in three steps the command drives, so no request does unbounded work:
+ *
+ * 1. `prepare`: for every contest not yet set up, an election — a fresh uuid, the trustees'
+ *    joint key (the product of their public keys: the portal never holds a trustee's private
+ *    key), the contest's question — kept in `ballot_setups`.
+ * 2. `credentials`: page by page, each active voter of the constituency gets a signing
+ *    credential, independent of their identifier and password: the public one for the frozen
+ *    list, the private one sealed (AES-GCM, bound to the election and the voter).
+ * 3. `freeze`: once every active voter has one, the public list goes into the constituency's
+ *    ballot box with the election and the trustees (the box's Setup event), and the contest is
+ *    marked set up — from then on it takes no new voter and no voter moves in or out of it.
+ *    The box first, then D1: a retry after a failure finds the box already set up and finishes.
+ */
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import {
+  credentialsJson,
+  derivePublicCredential,
+  electionFingerprint,
+  electionJson,
+  electionPublicKey,
+  generateElectionUuid,
+  generatePrivateCredential,
+  singleChoiceQuestion,
+  trusteesJson,
+  type Question,
+  type TrusteePublicKey,
+} from '../../ballot';
+import { ballotCredentials, ballotSetups, contests, voters } from '../../db/schema';
+import type { AuditRecord, AuditTrail } from '../audit';
+import { CHAINS } from '../audit-chain';
+import type { Database } from '../database';
+import { sealSecret } from '../delivery/seal';
+import type { BallotBoxes } from './boxes';
+
+/** Voters given a credential per call: 1 000 PBKDF2 iterations each (~0.3 ms), well in a request. */
+export const CREDENTIALS_PER_CALL = 200;
+
+export interface PreparedSetup {
+  constituency: string;
+  uuid: string;
+  /** Active voters still without a credential. */
+  pending: number;
+}
+
+export type FreezeOutcome =
+  | { kind: 'frozen'; uuid: string; fingerprint: string; credentials: number }
+  | { kind: 'missing_credentials'; pending: number }
+  | { kind: 'not_prepared' };
+
+export interface BallotSetup {
+  prepare(input: { trustees: readonly TrusteePublicKey[]; title: string; now: number }): Promise<PreparedSetup[]>;
+  credentials(constituency: string, after: number, now: number): Promise<{ created: number; next: number | null }>;
+  freeze(
+    constituency: string,
+    window: { opensAt: number; closesAt: number },
+    now: number,
+    audit: AuditRecord,
+  ): Promise<FreezeOutcome>;
+  /** The sealed-credential context: what a credential is bound to. */
+  sealContext(uuid: string, voterId: number): { messageId: string };
+}
+
+export function d1BallotSetup(
+  primary: () => Database,
+  electionId: number,
+  sealingKey: string,
+  boxes: BallotBoxes,
+  trail: AuditTrail,
+): BallotSetup {
+  const sealContext = (uuid: string, voterId: number) => ({ messageId: `ballot-credential:${uuid}:${voterId}` });
+
+  async function pending(d: Database, constituency: string): Promise<number> {
+    const row = await d
+      .select({ n: sql<number>`COUNT(*)` })
+      .from(voters)
+      .leftJoin(ballotCredentials, eq(ballotCredentials.voterId, voters.id))
+      .where(
+        and(eq(voters.constituency, constituency), isNull(voters.deactivatedAt), isNull(ballotCredentials.voterId)),
+      )
+      .get();
+    return row?.n ?? 0;
+  }
+
+  return {
+    sealContext,
+    async prepare({ trustees, title, now }) {
+      const d = primary();
+      const open = await d
+        .select()
+        .from(contests)
+        .where(and(eq(contests.electionId, electionId), isNull(contests.ballotSetUpAt)))
+        .orderBy(asc(sql`CAST(${contests.constituency} AS INTEGER)`))
+        .all();
+      const out: PreparedSetup[] = [];
+      for (const contest of open) {
+        let setup = await d
+          .select()
+          .from(ballotSetups)
+          .where(eq(ballotSetups.constituency, contest.constituency))
+          .get();
+        if (!setup) {
+          const answers = JSON.parse(contest.answers) as string[];
+          const question: Question = contest.blank
+            ? singleChoiceQuestion(contest.question, answers)
+            : { question: contest.question, answers, min: 1, max: 1 };
+          const uuid = generateElectionUuid();
+          const row = {
+            constituency: contest.constituency,
+            uuid,
+            electionJson: electionJson({
+              uuid,
+              name: `${title} — ${contest.constituency}`,
+              description: contest.question,
+              publicKey: electionPublicKey(trustees),
+              questions: [question],
+            }),
+            trusteesJson: trusteesJson(trustees),
+            createdAt: now,
+          };
+          await d.insert(ballotSetups).values(row).onConflictDoNothing();
+          setup = await d.select().from(ballotSetups).where(eq(ballotSetups.constituency, contest.constituency)).get();
+        }
+        out.push({
+          constituency: contest.constituency,
+          uuid: setup!.uuid,
+          pending: await pending(d, contest.constituency),
+        });
+      }
+      return out;
+    },
+
+    async credentials(constituency, after, now) {
+      const d = primary();
+      const setup = await d.select().from(ballotSetups).where(eq(ballotSetups.constituency, constituency)).get();
+      if (!setup || setup.frozenAt !== null) return { created: 0, next: null };
+      const page = await d
+        .select({ id: voters.id })
+        .from(voters)
+        .leftJoin(ballotCredentials, eq(ballotCredentials.voterId, voters.id))
+        .where(
+          and(
+            eq(voters.constituency, constituency),
+            isNull(voters.deactivatedAt),
+            isNull(ballotCredentials.voterId),
+            gt(voters.id, after),
+          ),
+        )
+        .orderBy(asc(voters.id))
+        .limit(CREDENTIALS_PER_CALL)
+        .all();
+      if (page.length === 0) return { created: 0, next: null };
+      const rows = await Promise.all(
+        page.map(async ({ id }) => {
+          const credential = generatePrivateCredential();
+          return {
+            voterId: id,
+            constituency,
+            publicCredential: (await derivePublicCredential(credential, setup.uuid)).toString(),
+            sealed: await sealSecret(sealingKey, credential, sealContext(setup.uuid, id)),
+            createdAt: now,
+          };
+        }),
+      );
+      const [first, ...rest] = rows.map((r) => d.insert(ballotCredentials).values(r).onConflictDoNothing());
+      await d.batch([first!, ...rest]);
+      return { created: rows.length, next: page.length < CREDENTIALS_PER_CALL ? null : page.at(-1)!.id };
+    },
+
+    async freeze(constituency, window, now, audit) {
+      const d = primary();
+      const setup = await d.select().from(ballotSetups).where(eq(ballotSetups.constituency, constituency)).get();
+      if (!setup) return { kind: 'not_prepared' };
+      const missing = await pending(d, constituency);
+      if (missing > 0) return { kind: 'missing_credentials', pending: missing };
+      // The frozen list: the credentials of the constituency's active voters, in a fixed order.
+      const list = await d
+        .select({ credential: ballotCredentials.publicCredential })
+        .from(ballotCredentials)
+        .innerJoin(voters, eq(voters.id, ballotCredentials.voterId))
+        .where(and(eq(ballotCredentials.constituency, constituency), isNull(voters.deactivatedAt)))
+        .orderBy(asc(ballotCredentials.publicCredential))
+        .all();
+      const answer = await boxes.forConstituency(constituency).setup({
+        electionJson: setup.electionJson,
+        trusteesJson: setup.trusteesJson,
+        credentialsJson: credentialsJson(list.map((r) => r.credential)),
+        timestamp: Math.floor(now / 1000),
+        ...window,
+      });
+      if (answer === 'different') throw new Error('ballot setup: the box holds another election');
+      if (setup.frozenAt === null) {
+        await trail.append(CHAINS.operator(), [audit], (t) => [
+          t.update(ballotSetups).set({ frozenAt: now }).where(eq(ballotSetups.constituency, constituency)),
+          t
+            .update(contests)
+            .set({ ballotSetUpAt: now })
+            .where(and(eq(contests.electionId, electionId), eq(contests.constituency, constituency))),
+        ]);
+      }
+      return {
+        kind: 'frozen',
+        uuid: setup.uuid,
+        fingerprint: await electionFingerprint(setup.electionJson),
+        credentials: list.length,
+      };
+    },
+  };
+}
