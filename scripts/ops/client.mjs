@@ -124,7 +124,7 @@ export function operatorEndpoint({ env: target, url }, env = process.env) {
  * cannot be reached.
  */
 export function operatorClient(endpoint, { timeoutMs = 120_000, fetchImpl = fetch } = {}) {
-  async function call(method, path, body) {
+  async function call(method, path, body, raw = false) {
     let res;
     try {
       res = await fetchImpl(`${endpoint.base}${path}`, {
@@ -143,6 +143,8 @@ export function operatorClient(endpoint, { timeoutMs = 120_000, fetchImpl = fetc
         3,
       );
     }
+    // A download (`ballot export`) is streamed by the caller; a refusal is still JSON.
+    if (raw && res.ok) return res;
     const text = await res.text();
     let data;
     try {
@@ -176,6 +178,8 @@ export function operatorClient(endpoint, { timeoutMs = 120_000, fetchImpl = fetc
     base: endpoint.base,
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body ?? {}),
+    /** The answer itself, for a body to stream (a refusal throws as for the others). */
+    download: (path) => call('GET', path, undefined, true),
   };
 }
 

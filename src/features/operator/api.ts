@@ -19,7 +19,7 @@ import { waitText } from '../../views/refusal';
 import { applyContests, applyElection, electionSummary, type Rejection } from './election';
 import { importChunk } from './roll';
 import { resendCredential } from './resend';
-import { freezeBallot, prepareBallots } from './ballot';
+import { archiveStream, freezeBallot, prepareBallots } from './ballot';
 import {
   ballotCredentialsBody,
   ballotFreezeBody,
@@ -258,6 +258,21 @@ post('/ballot/credentials', 'ballot.setup', ballotCredentialsBody, async (c, inp
 post('/ballot/freeze', 'ballot.setup', ballotFreezeBody, async (c, input) => {
   const outcome = await freezeBallot(c.var.services, c.var.operator, input.constituency);
   return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.frozen);
+});
+
+/**
+ * `ballot export`: a constituency's box as `<uuid>.bel`, streamed record page by record page
+ * from the box — a box of 200 000 ballots (~5 GB) is never held in memory.
+ */
+operatorApi.get('/ballot/export/:constituency{[0-9]{1,2}}', async (c) => {
+  const denied = forbidden(c, 'ballot.setup');
+  if (denied) return denied;
+  const box = c.var.services.boxes.forConstituency(c.req.param('constituency'));
+  const info = await box.info();
+  if (!info.setUp) return refusal(c, 404, 'operator.error.not_prepared', { constituency: c.req.param('constituency') });
+  c.header('Content-Type', 'application/octet-stream');
+  c.header('X-Ballot-Uuid', info.uuid!);
+  return c.body(archiveStream(box, info.timestamp!));
 });
 
 operatorApi.notFound((c) => refusal(c, 404, 'operator.error.not_found'));

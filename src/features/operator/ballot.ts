@@ -4,7 +4,8 @@
  * (platform/ballot/setup.ts). Refused before contests, when every box is already set up, and
  * with fewer than two distinct trustees or a key whose proof of knowledge fails.
  */
-import { parseTrusteePublicKey, verifyPok, type TrusteePublicKey } from '../../ballot';
+import { archiveHeader, parseTrusteePublicKey, tarEntry, verifyPok, type TrusteePublicKey } from '../../ballot';
+import type { BallotBox } from '../../platform/ballot/box';
 import type { PreparedSetup } from '../../platform/ballot/setup';
 import type { Operator } from '../../platform/operators/auth';
 import { operatorEvent } from '../../platform/operators/audit';
@@ -91,4 +92,26 @@ export async function freezeBallot(
         },
       };
   }
+}
+
+/** Records pulled from the box per page of the export. */
+const EXPORT_PAGE = 100;
+
+/** The box's archive as a stream: the header, then each record as its tar entry, in order. */
+export function archiveStream(box: DurableObjectStub<BallotBox>, timestamp: number): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let after = -1;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (after < 0) {
+        controller.enqueue(archiveHeader(timestamp));
+        after = 0;
+        return;
+      }
+      const page = await box.records(after, EXPORT_PAGE);
+      if (page.length === 0) return controller.close();
+      for (const r of page) controller.enqueue(tarEntry(`${r.hash}.${r.kind}.json`, encoder.encode(r.body), timestamp));
+      after = page.at(-1)!.pos;
+    },
+  });
 }
