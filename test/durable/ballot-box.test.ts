@@ -12,59 +12,29 @@ import {
   addToTally,
   computeResult,
   concatChunks,
-  credentialsJson,
-  derivePublicCredential,
-  electionFingerprint,
-  electionJson,
-  electionPublicKey,
   emptyTally,
   encryptBallot,
   encryptedTallyJson,
-  generateElectionUuid,
   generatePrivateCredential,
-  generateTrusteeKey,
   parseBallot,
   parseEncryptedTally,
   partialDecrypt,
-  singleChoiceQuestion,
   tarEntry,
-  trusteesJson,
   type Election,
 } from '../../src/ballot';
 import type { BoxSetup } from '../../src/platform/ballot/box';
+import { BALLOT_T0, HOUR, testElection, type TestElection } from '../ballot-helpers';
 
-const T0 = Date.UTC(2022, 3, 21, 9, 14);
-const HOUR = 3_600_000;
+const T0 = BALLOT_T0;
 
 let election: Election;
 let fingerprint: string;
 let setup: BoxSetup;
-let trustees: Awaited<ReturnType<typeof generateTrusteeKey>>[];
-const creds: string[] = [];
+let trustees: TestElection['trustees'];
+let ballot: TestElection['ballot'];
 
 beforeAll(async () => {
-  trustees = [await generateTrusteeKey(), await generateTrusteeKey()];
-  election = {
-    uuid: generateElectionUuid(),
-    name: 'Elections législatives 2022 — 1re circonscription',
-    description: 'Circonscription 1',
-    publicKey: electionPublicKey(trustees.map((t) => t.publicKey)),
-    questions: [singleChoiceQuestion('Qui élisez-vous ?', ['Candidat A', 'Candidat B', 'Candidat C'])],
-  };
-  const json = electionJson(election);
-  fingerprint = await electionFingerprint(json);
-  for (let i = 0; i < 4; i++) creds.push(generatePrivateCredential());
-  const publics = await Promise.all(
-    creds.map(async (c) => (await derivePublicCredential(c, election.uuid)).toString()),
-  );
-  setup = {
-    electionJson: json,
-    trusteesJson: trusteesJson(trustees.map((t) => t.publicKey)),
-    credentialsJson: credentialsJson(publics),
-    timestamp: Math.floor(T0 / 1000),
-    opensAt: T0,
-    closesAt: T0 + 4 * 24 * HOUR,
-  };
+  ({ election, fingerprint, setup, trustees, ballot } = await testElection());
 });
 
 let n = 0;
@@ -73,8 +43,6 @@ function box() {
   const stub = env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName(`test-${n++}-${Math.random()}`));
   return stub;
 }
-
-const ballot = (cred: number, choice: number | 'blank') => encryptBallot(election, fingerprint, creds[cred]!, choice);
 
 describe('the ballot box', () => {
   it('is set up once: the same setup again is harmless, another one refused', async () => {

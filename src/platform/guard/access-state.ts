@@ -12,6 +12,18 @@
  * own.
  */
 import { DurableObject } from 'cloudflare:workers';
+import type { BallotBox } from '../ballot/box';
+import {
+  beginDecision,
+  emargementOf,
+  FOREVER,
+  PENDING_KEY,
+  SETTLE_AFTER_MS,
+  VOTED_KEY,
+  type BeginOutcome,
+  type Emargement,
+  type PendingCast,
+} from '../ballot/emargement';
 import type { Network } from './network';
 import {
   HOUR_MS,
@@ -59,6 +71,28 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
     this.sql.exec(`CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at)`);
     // The purge the alarm is set for, as an expiry on the callers' clock (see purgeBy).
     this.sql.exec(`CREATE TABLE IF NOT EXISTS purge (id INTEGER PRIMARY KEY CHECK (id = 1), up_to INTEGER NOT NULL)`);
+    // What the one alarm is for, each on the runtime's clock: the purge, and settling a cast.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS alarms (kind TEXT PRIMARY KEY, due INTEGER NOT NULL)`);
+  }
+
+  private due(kind: 'purge' | 'settle'): number | undefined {
+    return this.sql.exec<{ due: number }>(`SELECT due FROM alarms WHERE kind = ?`, kind).toArray()[0]?.due;
+  }
+
+  private setDue(kind: 'purge' | 'settle', due: number | null): void {
+    if (due === null) this.sql.exec(`DELETE FROM alarms WHERE kind = ?`, kind);
+    else
+      this.sql.exec(
+        `INSERT INTO alarms (kind, due) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET due = excluded.due`,
+        kind,
+        due,
+      );
+  }
+
+  /** The alarm at the soonest thing due. */
+  private armAlarm(): Promise<void> | undefined {
+    const next = this.sql.exec<{ at: number | null }>(`SELECT MIN(due) AS at FROM alarms`).one().at;
+    return next == null ? undefined : this.ctx.storage.setAlarm(next);
   }
 
   // ---------------------------------------------------------------- storage helpers
@@ -94,11 +128,15 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
     let alarmIn: number | null = null;
     const result = this.ctx.storage.transactionSync(() => {
       const out = body();
-      const next = this.sql.exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`).one().at;
+      // The émargement never expires (FOREVER): nothing to purge there.
+      const next = this.sql
+        .exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv WHERE expires_at < ?`, FOREVER)
+        .one().at;
       if (next != null && (this.plannedPurge() ?? Infinity) > next) alarmIn = this.planPurge(next, next - now);
+      if (alarmIn !== null) this.setDue('purge', Date.now() + alarmIn);
       return out;
     });
-    if (alarmIn !== null) void this.ctx.storage.setAlarm(Date.now() + alarmIn);
+    if (alarmIn !== null) void this.armAlarm();
     return result;
   }
 
@@ -115,17 +153,95 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
     return Math.max(MIN_PURGE_GAP_MS, inMs);
   }
 
-  /** Drops the rows that had expired by the planned time, so shard objects stay small. */
+  /**
+   * Settles a pending cast whose browser never came back (emargement.ts), and drops the rows
+   * that had expired by the planned time, so shard objects stay small — each when it is due.
+   */
   override async alarm(): Promise<void> {
-    const alarmIn = this.ctx.storage.transactionSync(() => {
-      const upTo = this.plannedPurge();
-      if (upTo === undefined) return null;
-      this.sql.exec(`DELETE FROM kv WHERE expires_at <= ?`, upTo);
-      this.sql.exec(`DELETE FROM purge`);
-      const next = this.sql.exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv`).one().at;
-      return next == null ? null : this.planPurge(Math.max(next, upTo + MIN_PURGE_GAP_MS), next - upTo);
+    const runtimeNow = Date.now();
+    const settle = this.due('settle');
+    const settling = settle !== undefined && settle <= runtimeNow;
+    if (settling) {
+      const stillPending = await this.settlePendingCast();
+      this.setDue('settle', stillPending ? runtimeNow + SETTLE_AFTER_MS : null);
+    }
+    // Woken for a cast, the purge waits for its own time (rows expire on the callers' clock).
+    const purge = this.due('purge');
+    if (!settling || purge === undefined || purge <= runtimeNow) {
+      this.ctx.storage.transactionSync(() => {
+        const upTo = this.plannedPurge();
+        this.setDue('purge', null);
+        if (upTo === undefined) return;
+        this.sql.exec(`DELETE FROM kv WHERE expires_at <= ?`, upTo);
+        this.sql.exec(`DELETE FROM purge`);
+        const next = this.sql
+          .exec<{ at: number | null }>(`SELECT MIN(expires_at) AS at FROM kv WHERE expires_at < ?`, FOREVER)
+          .one().at;
+        if (next != null)
+          this.setDue('purge', runtimeNow + this.planPurge(Math.max(next, upTo + MIN_PURGE_GAP_MS), next - upTo));
+      });
+    }
+    await this.armAlarm();
+  }
+
+  // ---------------------------------------------------------------- émargement (the ballot)
+  /** Where the voter stands: not voted, a cast under way, or voted (with the tracker). */
+  castState(now: number): Emargement {
+    return emargementOf((k) => this.read(k, now));
+  }
+
+  /**
+   * Begins a cast: none → pending(tracker), or the same pending cast again (a retry). Refused
+   * when the voter has voted, or while another cast is pending. One transaction, no await.
+   */
+  beginCast(cast: PendingCast, now: number): BeginOutcome {
+    const out = this.atomically(now, () => {
+      const state = emargementOf((k) => this.read(k, now));
+      const decided = beginDecision(state, cast);
+      if (decided.kind === 'begun') {
+        this.write(PENDING_KEY, cast, FOREVER);
+        if (this.due('settle') === undefined) this.setDue('settle', Date.now() + SETTLE_AFTER_MS);
+      }
+      return decided;
     });
-    if (alarmIn !== null) await this.ctx.storage.setAlarm(Date.now() + alarmIn);
+    if (out.kind === 'begun') void this.armAlarm();
+    return out;
+  }
+
+  /** The box holds the ballot: pending(tracker) → voted(tracker). Idempotent. */
+  finishCast(tracker: string, now: number): void {
+    this.atomically(now, () => {
+      const pending = this.read<PendingCast>(PENDING_KEY, now);
+      if (!pending || pending.tracker !== tracker) return;
+      this.remove(PENDING_KEY);
+      this.write(VOTED_KEY, { tracker, at: pending.at }, FOREVER);
+      this.setDue('settle', null);
+    });
+  }
+
+  /** The box refused the ballot: pending(tracker) → none, as if it never began. */
+  undoCast(tracker: string, now: number): void {
+    this.atomically(now, () => {
+      if (this.read<PendingCast>(PENDING_KEY, now)?.tracker !== tracker) return;
+      this.remove(PENDING_KEY);
+      this.setDue('settle', null);
+    });
+  }
+
+  /** The alarm's half of a cast: the box decides; true while it cannot be reached. */
+  private async settlePendingCast(): Promise<boolean> {
+    const pending = this.read<PendingCast>(PENDING_KEY, 0);
+    if (!pending) return false;
+    let outcome: Awaited<ReturnType<BallotBox['cast']>>;
+    try {
+      const boxes = this.env.BALLOT_BOX;
+      outcome = await boxes.get(boxes.idFromName(`box:${pending.constituency}`)).cast(pending.ballot, pending.at);
+    } catch {
+      return true;
+    }
+    if (outcome.kind === 'accepted' || outcome.kind === 'already') this.finishCast(pending.tracker, pending.at);
+    else this.undoCast(pending.tracker, pending.at);
+    return false;
   }
 
   // ---------------------------------------------------------------- login throttling

@@ -13,6 +13,7 @@ import { hmacHex } from '../crypto';
 import type { AccessState } from './access-state';
 import { log } from '../log';
 import type { Network } from './network';
+import type { PendingCast } from '../ballot/emargement';
 import type { Credential } from './renewal';
 
 export const SHARD_COUNT = 4096;
@@ -47,6 +48,11 @@ export interface Guard {
   forgetRenewal(credential: Credential, at: number, now: number): Promise<void>;
   /** Lifts a running cooling-off (operators, two of them); false when none runs. */
   liftCoolingOff(now: number): Answer<'liftCoolingOff'>;
+  /** The émargement (platform/ballot/emargement.ts). */
+  castState(now: number): Answer<'castState'>;
+  beginCast(cast: PendingCast, now: number): Answer<'beginCast'>;
+  finishCast(tracker: string, now: number): Promise<void>;
+  undoCast(tracker: string, now: number): Promise<void>;
 }
 
 export interface Guards {
@@ -77,6 +83,10 @@ function bind(stub: Stub, subject: string): Guard {
     confirmRenewal: (credential, at, now) => stub.confirmRenewal(credential, at, now),
     forgetRenewal: (credential, at, now) => stub.forgetRenewal(credential, at, now),
     liftCoolingOff: (now) => stub.liftCoolingOff(now),
+    castState: (now) => stub.castState(now),
+    beginCast: (cast, now) => stub.beginCast(cast, now),
+    finishCast: (tracker, now) => stub.finishCast(tracker, now),
+    undoCast: (tracker, now) => stub.undoCast(tracker, now),
   };
 }
 

@@ -1,0 +1,64 @@
+/**
+ * A small Belenios election for the ballot tests: two trustees, a 3-answer question with blank,
+ * four voters' credentials, and its box setup (src/platform/ballot/box.ts).
+ */
+import {
+  credentialsJson,
+  derivePublicCredential,
+  electionFingerprint,
+  electionJson,
+  electionPublicKey,
+  encryptBallot,
+  generateElectionUuid,
+  generatePrivateCredential,
+  generateTrusteeKey,
+  singleChoiceQuestion,
+  trusteesJson,
+  type Election,
+} from '../src/ballot';
+import type { BoxSetup } from '../src/platform/ballot/box';
+
+export const BALLOT_T0 = Date.UTC(2022, 3, 21, 9, 14);
+export const HOUR = 3_600_000;
+
+export interface TestElection {
+  election: Election;
+  fingerprint: string;
+  setup: BoxSetup;
+  trustees: Awaited<ReturnType<typeof generateTrusteeKey>>[];
+  creds: string[];
+  /** A ballot of voter `cred` for `choice`. */
+  ballot(cred: number, choice: number | 'blank'): ReturnType<typeof encryptBallot>;
+}
+
+export async function testElection(voters = 4, t0 = BALLOT_T0): Promise<TestElection> {
+  const trustees = [await generateTrusteeKey(), await generateTrusteeKey()];
+  const election: Election = {
+    uuid: generateElectionUuid(),
+    name: 'Elections législatives 2022 — 1re circonscription',
+    description: 'Circonscription 1',
+    publicKey: electionPublicKey(trustees.map((t) => t.publicKey)),
+    questions: [singleChoiceQuestion('Qui élisez-vous ?', ['Candidat A', 'Candidat B', 'Candidat C'])],
+  };
+  const json = electionJson(election);
+  const fingerprint = await electionFingerprint(json);
+  const creds = Array.from({ length: voters }, () => generatePrivateCredential());
+  const publics = await Promise.all(
+    creds.map(async (c) => (await derivePublicCredential(c, election.uuid)).toString()),
+  );
+  return {
+    election,
+    fingerprint,
+    trustees,
+    creds,
+    setup: {
+      electionJson: json,
+      trusteesJson: trusteesJson(trustees.map((t) => t.publicKey)),
+      credentialsJson: credentialsJson(publics),
+      timestamp: Math.floor(t0 / 1000),
+      opensAt: t0,
+      closesAt: t0 + 4 * 24 * HOUR,
+    },
+    ballot: (cred, choice) => encryptBallot(election, fingerprint, creds[cred]!, choice),
+  };
+}
