@@ -17,6 +17,7 @@ import { loginRoutes } from './features/login/routes';
 import { operatorApi, refusal } from './features/operator/api';
 import { consoleRoutes } from './features/operator/console/routes';
 import { passwordRenewalRoutes } from './features/password-renewal/routes';
+import { voteRoutes } from './features/vote/routes';
 import { webhookRoutes } from './features/webhooks/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
@@ -34,6 +35,9 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_OPERATOR_BODY_BYTES = 512 * 1024;
 const OPERATOR_API = '/operateur/api';
 const isOperatorApi = (path: string) => path === OPERATOR_API || path.startsWith(`${OPERATOR_API}/`);
+/** A ballot of 15 answers with blank is ~25 KB of JSON (SPEC.md "The ballot"). */
+export const MAX_BALLOT_BODY_BYTES = 64 * 1024;
+const BALLOT = '/vote/bulletin';
 /** Brevo's delivery receipts: a batched webhook carries many events at once. */
 const HOOKS = '/hooks';
 const isHook = (path: string) => path.startsWith(`${HOOKS}/`);
@@ -83,7 +87,13 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   };
   const formLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   const operatorLimit = bodyLimit({ maxSize: MAX_OPERATOR_BODY_BYTES, onError: tooLarge });
-  app.use((c, next) => (isOperatorApi(c.req.path) || isHook(c.req.path) ? operatorLimit : formLimit)(c, next));
+  const ballotLimit = bodyLimit({ maxSize: MAX_BALLOT_BODY_BYTES, onError: tooLarge });
+  app.use((c, next) =>
+    (c.req.path === BALLOT ? ballotLimit : isOperatorApi(c.req.path) || isHook(c.req.path) ? operatorLimit : formLimit)(
+      c,
+      next,
+    ),
+  );
 
   // public/_private/ (the audio code's clips) is read through the ASSETS binding only;
   // wrangler.toml's run_worker_first sends every request for it here, and it does not exist.
@@ -94,6 +104,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route(OPERATOR_API, operatorApi);
   app.route(HOOKS, webhookRoutes);
   app.route('/operateur', consoleRoutes);
+  app.route('/vote', voteRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
   app.route('/', identifierRenewalRoutes);

@@ -308,6 +308,15 @@ export const ballotCredentials = sqliteTable(
     publicCredential: text('public_credential').notNull(),
     sealed: text('sealed'),
     createdAt: integer('created_at').notNull(),
+    /** When the voter's ballot went into the box (the public émargement count). */
+    votedAt: integer('voted_at'),
   },
   (t) => [index('ballot_credentials_constituency_idx').on(t.constituency, t.voterId)],
 );
+
+/** Every ballot's tracker and its constituency: `/verifier` answers from here, not from every box. */
+export const trackers = sqliteTable('trackers', {
+  tracker: text('tracker').primaryKey(),
+  constituency: text('constituency').notNull(),
+  at: integer('at').notNull(),
+});

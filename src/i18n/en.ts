@@ -243,6 +243,23 @@ export const en = {
     'This voter’s other credential was renewed less than 24 hours ago: one renewal at a time, nothing was sent.',
   'operator.error.unavailable': 'The service is unavailable for a moment: nothing was changed, try again.',
   'operator.error.not_found': 'Unknown address of the operator interface.',
+  'vote.receipt.subject': 'Your ballot is in the ballot box',
+  'vote.receipt.intro': 'Your ballot ({election}) was put in the ballot box on {date}. Its verification code is:',
+  'vote.receipt.verify':
+    'You can check at any time that it is in the ballot box on the page {verify}. Election fingerprint: {fingerprint}.',
+  'vote.receipt.notYou': 'If you did not vote, contact the assistance team at once:',
+  'vote.notice.sms':
+    'Internet voting: a ballot was cast in your name on {date}. If it was not you, contact the assistance team: {help}',
+  'vote.error.session': 'Your session has expired: log in again to vote.',
+  'vote.error.not_set_up': 'The ballot box of your constituency is not open yet.',
+  'vote.error.invalid': 'This ballot could not be verified: it was not cast. Reload the page and vote again.',
+  'vote.error.not_yours': 'This ballot is not signed with your credential: it was not cast.',
+  'vote.error.closed': 'Voting is closed: the ballot was not cast.',
+  'vote.error.before_opening': 'Voting is not open yet: the ballot was not cast.',
+  'vote.error.pending': 'Another ballot is being cast for you: wait a minute, then reload the page.',
+  'vote.error.throttled': 'Too many ballots sent from this network. Try again in {wait}.',
+  'vote.error.unavailable':
+    'The ballot box does not answer for now. Your ballot will be cast as soon as possible; reload the page in a minute to check.',
   'operator.error.trustees_invalid':
     'Invalid trustee public key (no. {index}): not a Belenios .pubkey file, or its proof does not verify.',
   'operator.error.trustees_few': 'At least two distinct trustees are needed (different public keys).',

@@ -253,6 +253,26 @@ export const fr = {
     'L’autre identifiant de cet électeur a été renouvelé il y a moins de 24 heures : un seul renouvellement à la fois, rien n’a été envoyé.',
   'operator.error.unavailable': 'Le service est momentanément indisponible : rien n’a été modifié, réessayez.',
   'operator.error.not_found': 'Adresse inconnue de l’interface des opérateurs.',
+  'vote.receipt.subject': 'Votre bulletin est dans l’urne',
+  'vote.receipt.intro':
+    'Votre bulletin de vote ({election}) a été déposé dans l’urne le {date}. Son code de vérification est :',
+  'vote.receipt.verify':
+    'Vous pouvez vérifier à tout moment qu’il est dans l’urne sur la page {verify}. Empreinte de l’élection : {fingerprint}.',
+  'vote.receipt.notYou': 'Si vous n’avez pas voté, contactez sans attendre la cellule d’assistance :',
+  'vote.notice.sms':
+    'Vote par internet : un bulletin a été déposé en votre nom le {date}. Si ce n’est pas vous, contactez la cellule d’assistance : {help}',
+  'vote.error.session': 'Votre session a expiré : reconnectez-vous pour voter.',
+  'vote.error.not_set_up': 'L’urne de votre circonscription n’est pas encore ouverte.',
+  'vote.error.invalid':
+    'Ce bulletin n’a pas pu être vérifié : il n’a pas été déposé. Rechargez la page et votez à nouveau.',
+  'vote.error.not_yours': 'Ce bulletin n’est pas signé avec votre justificatif : il n’a pas été déposé.',
+  'vote.error.closed': 'Le vote est clos : le bulletin n’a pas été déposé.',
+  'vote.error.before_opening': 'Le vote n’est pas encore ouvert : le bulletin n’a pas été déposé.',
+  'vote.error.pending':
+    'Un autre bulletin est en cours de dépôt pour vous : patientez une minute puis rechargez la page.',
+  'vote.error.throttled': 'Trop de bulletins envoyés depuis ce réseau. Réessayez dans {wait}.',
+  'vote.error.unavailable':
+    'L’urne ne répond pas pour l’instant. Votre bulletin sera déposé dès que possible ; rechargez la page dans une minute pour le vérifier.',
   'operator.error.trustees_invalid':
     'Clé publique d’assesseur invalide (n° {index}) : ce n’est pas un fichier .pubkey de Belenios, ou sa preuve ne se vérifie pas.',
   'operator.error.trustees_few': 'Il faut au moins deux assesseurs distincts (clés publiques différentes).',

@@ -7,6 +7,7 @@
  */
 import type { Election } from '../db/schema';
 import { d1Approvals, type ApprovalStore } from './approvals';
+import { d1Ballots, type Ballots } from './ballot/ballots';
 import { durableBoxes, type BallotBoxes } from './ballot/boxes';
 import { d1BallotSetup, type BallotSetup } from './ballot/setup';
 import { d1Assistance, type AssistanceStore } from './assistance';
@@ -79,6 +80,8 @@ export interface Services {
   convocations: ConvocationControl;
   /** The ballot boxes, one Durable Object per constituency (platform/ballot/box.ts). */
   boxes: BallotBoxes;
+  /** The voter's frozen ballot and what casting records around the box (platform/ballot/ballots.ts). */
+  ballots: Ballots;
   /** `ballot setup`: each constituency's election, credentials and frozen list (platform/ballot/setup.ts). */
   ballotSetup: BallotSetup;
   /** Delivery receipts in, the delivery counts the console shows out (platform/delivery/watch.ts). */
@@ -159,6 +162,7 @@ export function buildServices(
     convocations: d1Convocations(primary, Number(env.ELECTION_ID), trail, env.CONVOKE as Queue<QueuedConvocation>),
     deliveryWatch: d1DeliveryWatch(primary),
     boxes,
+    ballots: d1Ballots(db, primary, trail, env.DELIVERY_KEY),
     ballotSetup: d1BallotSetup(primary, Number(env.ELECTION_ID), env.DELIVERY_KEY, boxes, trail),
     origin: env.PUBLIC_ORIGIN,
     background(task) {

@@ -8,7 +8,6 @@ import { normalizeIdentifier } from '../../platform/credentials';
 import { windowState, type WindowState } from '../../platform/election';
 import { passFormGate, type GateRefusal } from '../../platform/form-gate';
 import { networkOf } from '../../platform/guard/network';
-import type { Election, Voter } from '../../db/schema';
 import { SESSION_TTL_MS } from '../../platform/sessions';
 import type { Services } from '../../platform/services';
 
@@ -28,7 +27,9 @@ export interface LoginRequest {
 }
 
 /** The login's subject in a voter's object, and the purpose of an unknown identifier's shard. */
-const ACCOUNT = 'account';
+import { ACCOUNT } from '../../platform/voter-session';
+
+export { openSession } from '../../platform/voter-session';
 
 export async function attemptLogin(
   s: Pick<
@@ -86,26 +87,6 @@ export async function attemptLogin(
     expiresAt,
   );
   return { kind: 'ok', sessionId, expiresAt };
-}
-
-/**
- * The voter of a session cookie, if the session still stands: KV has it, unexpired, the vote
- * is open, and the voter's object — which knows of every renewal and logout at once, where KV
- * and a D1 replica may lag — says it has not ended. The D1 generation is checked too.
- */
-export async function openSession(
-  s: Pick<Services, 'clock' | 'election' | 'sessions' | 'guards' | 'voters'>,
-  cookie: string | undefined,
-): Promise<{ voter: Voter; election: Election } | null> {
-  const now = s.clock();
-  const [session, election] = await Promise.all([s.sessions.get(cookie, now), s.election.fresh()]);
-  if (!session || windowState(election, now) !== 'open') return null;
-  const [standing, voter] = await Promise.all([
-    s.guards.forVoter(session.numicHmac, ACCOUNT).sessionCheck(session.hash, session.createdAt, now),
-    s.voters.byId(session.voterId),
-  ]);
-  if (!standing || !voter || voter.sessionGeneration !== session.generation) return null;
-  return { voter, election };
 }
 
 /** Logout: the session ends in the voter's object at once (KV's delete is eventual), audited. */

@@ -1,0 +1,143 @@
+/**
+ * Casting a ballot (SPEC.md "The ballot"): the cheap checks first — the voter's session (the
+ * route), a per-network allowance, the émargement — then the ballot verified in full (canonical
+ * form, every element in the group, every scalar in range, every proof, the signature, and the
+ * credential the voter's own, frozen at setup), then the émargement and the box change together
+ * or not at all: the voter's object records the intent (pending), the box takes the ballot, the
+ * object records the vote. A failure between the two is settled by the object's alarm (the box
+ * decides); a retry with the same ballot finishes the job.
+ */
+import { verifyBallot } from '../../ballot';
+import type { Voter } from '../../db/schema';
+import { translator } from '../../i18n';
+import { formatParisNamed } from '../../i18n/dates';
+import type { OutboundMessage } from '../../platform/delivery';
+import { composeEmail, helpUrl } from '../../platform/delivery/compose';
+import type { AddressAllowance } from '../../platform/guard/address';
+import { networkOf } from '../../platform/guard/network';
+import { log } from '../../platform/log';
+import type { Services } from '../../platform/services';
+
+export type CastAnswer =
+  | { kind: 'cast'; tracker: string; at: number; fingerprint: string }
+  | { kind: 'voted'; tracker: string; at: number }
+  | {
+      kind: 'refused';
+      reason: 'not_set_up' | 'invalid' | 'not_yours' | 'closed' | 'before_opening' | 'pending' | 'throttled';
+      retryAfterMs?: number;
+    }
+  | { kind: 'unavailable' };
+
+/** Ballots a network may send in a window: generous (a consulate's voting room), bounded. */
+export const CAST_ALLOWANCE: Pick<AddressAllowance, 'limit' | 'windowMs'> = { limit: 60, windowMs: 10 * 60_000 };
+const PURPOSE = 'vote';
+
+/** The receipt (tracker alone on its line) and the SMS notice, in the voter's language. */
+export function castMessages(
+  voter: Pick<Voter, 'email' | 'phone' | 'language'> & { numicHmac: string },
+  cast: { tracker: string; at: number; fingerprint: string; election: string; origin: string },
+): OutboundMessage[] {
+  const locale = voter.language === 'en' ? 'en' : 'fr';
+  const t = translator(locale);
+  const date = formatParisNamed(cast.at, locale, t);
+  const subject = `${t('vote.receipt.subject')} — ${cast.election}`;
+  const { text, html } = composeEmail(locale, subject, [
+    t('vote.receipt.intro', { election: cast.election, date }),
+    cast.tracker,
+    t('vote.receipt.verify', { verify: `${cast.origin}/verifier`, fingerprint: cast.fingerprint }),
+    t('vote.receipt.notYou'),
+    helpUrl(cast.origin),
+  ]);
+  return [
+    { channel: 'email', to: voter.email, subject, text, html, purpose: 'vote-receipt', numicHmac: voter.numicHmac },
+    {
+      channel: 'sms',
+      to: voter.phone,
+      text: t('vote.notice.sms', { date, help: helpUrl(cast.origin) }),
+      purpose: 'vote-notice',
+      numicHmac: voter.numicHmac,
+    },
+  ];
+}
+
+export async function castBallot(
+  s: Pick<
+    Services,
+    'clock' | 'guards' | 'pseudonyms' | 'ballots' | 'boxes' | 'delivery' | 'election' | 'origin' | 'background'
+  >,
+  voter: Voter,
+  ballotJson: string,
+  clientAddress: string,
+): Promise<CastAnswer> {
+  const now = s.clock();
+  const network = networkOf(clientAddress);
+  const allowance = await (
+    await s.guards.forUnknown('cast-network', network.key)
+  ).hit(CAST_ALLOWANCE.limit, CAST_ALLOWANCE.windowMs, now);
+  if (!allowance.ok) return { kind: 'refused', reason: 'throttled', retryAfterMs: allowance.retryAfterMs };
+  const numicHmac = await s.pseudonyms.numic(voter.numic);
+  const guard = s.guards.forVoter(numicHmac, PURPOSE);
+  const [state, ballot] = await Promise.all([guard.castState(now), s.ballots.forVoter(voter.id)]);
+  if (state.state === 'voted') return { kind: 'voted', tracker: state.tracker, at: state.at };
+  if (!ballot) return { kind: 'refused', reason: 'not_set_up' };
+
+  const verified = await verifyBallot(ballotJson, ballot.election, ballot.fingerprint);
+  if (!verified.ok) {
+    log.warn('ballot_refused', undefined, { reason: verified.reason });
+    return { kind: 'refused', reason: 'invalid' };
+  }
+  if (verified.credential.toString() !== ballot.publicCredential) return { kind: 'refused', reason: 'not_yours' };
+
+  const begun = await guard.beginCast(
+    { tracker: verified.tracker, constituency: ballot.constituency, ballot: ballotJson, at: now },
+    now,
+  );
+  if (begun.kind === 'voted') return { kind: 'voted', tracker: begun.tracker, at: begun.at };
+  if (begun.kind === 'pending-other') return { kind: 'refused', reason: 'pending' };
+
+  let boxed;
+  try {
+    boxed = await s.boxes.forConstituency(ballot.constituency).cast(ballotJson, now);
+  } catch (err) {
+    // The intent stands in the voter's object; its alarm asks the box again.
+    log.error('ballot_box_unreachable', err);
+    return { kind: 'unavailable' };
+  }
+  if (boxed.kind !== 'accepted' && boxed.kind !== 'already') {
+    await guard.undoCast(verified.tracker, now);
+    if (boxed.kind === 'closed' || boxed.kind === 'before_opening') return { kind: 'refused', reason: boxed.kind };
+    log.error('ballot_box_refused', undefined, { reason: boxed.kind });
+    return { kind: 'refused', reason: boxed.kind === 'not_set_up' ? 'not_set_up' : 'not_yours' };
+  }
+  const at = boxed.at;
+  await guard.finishCast(verified.tracker, now).catch((err: unknown) => log.error('emargement_not_confirmed', err));
+  const election = await s.election.current();
+  const notices = await Promise.all(
+    castMessages(
+      { ...voter, numicHmac },
+      { tracker: verified.tracker, at, fingerprint: ballot.fingerprint, election: election.title, origin: s.origin },
+    ).map((m) => s.delivery.prepare(m, now)),
+  );
+  try {
+    await s.ballots.recordCast(
+      { voterId: voter.id, constituency: ballot.constituency, tracker: verified.tracker, at, notices },
+      {
+        event: 'vote.cast',
+        numicHmac,
+        at: now,
+        outcome: 'success',
+        detail: JSON.stringify({ constituency: ballot.constituency }),
+      },
+    );
+    s.background(
+      s.delivery.relay(
+        notices.map((n) => n.id),
+        now,
+      ),
+    );
+  } catch (err) {
+    // The ballot is in the box and the vote recorded: the receipt on screen stands.
+    log.error('cast_not_recorded', err);
+  }
+  return { kind: 'cast', tracker: verified.tracker, at, fingerprint: ballot.fingerprint };
+}

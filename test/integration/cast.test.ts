@@ -1,0 +1,168 @@
+/**
+ * Casting through the Worker (`POST /vote/bulletin`): a verified ballot goes into the box and
+ * the émargement together; once only (sequentially and 200 at once); refused unverified, signed
+ * with another credential, without a session, from another origin, when the box says closed, for
+ * a deactivated voter; the receipt and the cast notice in the outbox; the tracker indexed.
+ */
+import { env } from 'cloudflare:test';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  encryptBallot,
+  generatePrivateCredential,
+  generateTrusteeKey,
+  parseElection,
+  trusteePublicKeyJson,
+} from '../../src/ballot';
+import { openSecret } from '../../src/platform/delivery/seal';
+import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter } from '../helpers';
+import { local, operatorApi } from '../operator-helpers';
+import { capturedQueues } from '../renewal-helpers';
+import { voterObject } from '../access-state';
+
+let pubkeys: string[];
+beforeAll(async () => {
+  pubkeys = [
+    trusteePublicKeyJson((await generateTrusteeKey()).publicKey),
+    trusteePublicKeyJson((await generateTrusteeKey()).publicKey),
+  ];
+});
+
+let queues: ReturnType<typeof capturedQueues>;
+const box = () => env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName('box:1'));
+
+beforeEach(async () => {
+  queues = capturedQueues({ ...env, ...local } as Cloudflare.Env);
+  await seedElection(T0 - DAY, T0 + 4 * DAY);
+  await seedVoter({ constituency: '1' });
+  const call = operatorApi(queues.bindings);
+  await call('/election/contests', {
+    contests: [{ constituency: '1', question: 'Q', answers: ['Candidat A', 'Candidat B', 'Candidat C'], blank: true }],
+  });
+  await call('/ballot/setup', { trustees: pubkeys });
+  await call('/ballot/credentials', { constituency: '1', after: 0 });
+  expect((await call('/ballot/freeze', { constituency: '1' })).status).toBe(200);
+});
+
+/** The demo voter logged in, and what their booth holds: the election and their credential. */
+async function booth() {
+  const h = harness(T0, queues.bindings);
+  const html = await (await h.get('/')).text();
+  const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...(await h.code(html)) });
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  const [record] = await box().records(0, 1);
+  const election = parseElection(record!.body);
+  const { fingerprint } = await box().info();
+  const row = await env.DB.prepare('SELECT voter_id, sealed FROM ballot_credentials').first<{
+    voter_id: number;
+    sealed: string;
+  }>();
+  const credential = (await openSecret(env.DELIVERY_KEY, row!.sealed, {
+    messageId: `ballot-credential:${election.uuid}:${row!.voter_id}`,
+  }))!;
+  const ballot = (choice: number | 'blank', cred = credential) => encryptBallot(election, fingerprint!, cred, choice);
+  const cast = (json: string, headers: Record<string, string> = {}) =>
+    h.fetch('/vote/bulletin', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json', cookie, ...headers },
+      body: JSON.stringify({ ballot: json }),
+    });
+  return { h, ballot, cast, cookie, voterId: row!.voter_id };
+}
+
+const numicHmac = async () =>
+  (await env.DB.prepare(`SELECT numic_hmac FROM audit_events WHERE event = 'login' LIMIT 1`).first<{
+    numic_hmac: string;
+  }>())!.numic_hmac;
+
+describe('casting a ballot', () => {
+  it('puts a verified ballot in the box with the émargement, wipes the credential, sends the receipt and the notice', async () => {
+    const b = await booth();
+    const ballot = await b.ballot(1);
+    const res = await b.cast(ballot.json);
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { status: string; tracker: string; at: number };
+    expect(answer).toMatchObject({ status: 'cast', tracker: ballot.tracker, at: T0 });
+    expect(ballot.tracker).toMatch(/^[A-Za-z0-9+/]{43}$/);
+    expect(await box().has(ballot.tracker)).toEqual({ at: T0 });
+    expect(await env.DB.prepare('SELECT sealed, voted_at FROM ballot_credentials').first()).toEqual({
+      sealed: null,
+      voted_at: T0,
+    });
+    expect(
+      await env.DB.prepare('SELECT constituency FROM trackers WHERE tracker = ?').bind(ballot.tracker).first(),
+    ).toEqual({
+      constituency: '1',
+    });
+    const sent = queues
+      .deliveries()
+      .map((d) => d.body.message as { channel: string; to: string; text: string; subject?: string });
+    const receipt = sent.find((m) => m.channel === 'email' && m.to === DEMO.email);
+    expect(receipt?.subject).toMatch(/^Votre bulletin est dans l’urne — /);
+    expect(receipt?.text.split('\n')).toContain(ballot.tracker);
+    expect(sent.find((m) => m.channel === 'sms' && m.to === DEMO.phone)?.text).toContain('Si ce n’est pas vous');
+    await queues.flush();
+    const hmac = await numicHmac();
+    expect((await voterObject(hmac).castState(T0)).state).toBe('voted');
+  });
+
+  it('takes one ballot per voter: the same again and another one answer "voted" with the first tracker', async () => {
+    const b = await booth();
+    const first = await b.ballot(0);
+    await b.cast(first.json);
+    for (const again of [first, await b.ballot(2)]) {
+      const res = await b.cast(again.json);
+      expect(await res.json()).toMatchObject({ status: 'voted', tracker: first.tracker });
+    }
+    expect((await box().info()).ballots).toBe(1);
+    expect(queues.deliveries()).toHaveLength(2);
+  });
+
+  it('of 200 concurrent casts of different ballots, takes exactly one ballot and one émargement', async () => {
+    const b = await booth();
+    const ballots = await Promise.all(Array.from({ length: 10 }, (_, i) => b.ballot(i % 3)));
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => b.cast(ballots[i % 10]!.json)));
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as {
+      status?: string;
+      error?: string;
+      tracker?: string;
+    }[];
+    const cast = bodies.filter((x) => x.status === 'cast');
+    expect((await box().info()).ballots).toBe(1);
+    expect(cast.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(cast.map((x) => x.tracker)).size).toBe(1);
+    for (const x of bodies) expect(['cast', 'voted', undefined]).toContain(x.status);
+    for (const x of bodies.filter((y) => y.error)) expect(['pending', 'throttled']).toContain(x.error);
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM trackers').first()).toEqual({ n: 1 });
+  });
+
+  it('refuses a tampered ballot, one signed with another credential, no session and another origin', async () => {
+    const b = await booth();
+    const good = await b.ballot(0);
+    const tampered = good.json.replace(/"challenge":"(\d)/, (_, d: string) => `"challenge":"${(Number(d) + 1) % 10}`);
+    expect((await b.cast(tampered)).status).toBe(400);
+    const stranger = await b.ballot(0, generatePrivateCredential());
+    const res = await b.cast(stranger.json);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'not_yours' });
+    expect((await b.cast(good.json, { cookie: '' })).status).toBe(401);
+    expect((await b.cast(good.json, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await box().info()).ballots).toBe(0);
+  });
+
+  it('lets the box decide the window: refused when the box is closed, and the voter may still vote later', async () => {
+    const b = await booth();
+    await box().setWindow(T0 - DAY, T0 - 1);
+    const res = await b.cast((await b.ballot(1)).json);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: 'closed' });
+    await box().setWindow(T0 - DAY, T0 + DAY);
+    expect(await (await b.cast((await b.ballot(1)).json)).json()).toMatchObject({ status: 'cast' });
+  });
+
+  it('refuses a deactivated voter (the session ends)', async () => {
+    const b = await booth();
+    await env.DB.prepare('UPDATE voters SET deactivated_at = ?').bind(T0).run();
+    expect((await b.cast((await b.ballot(0)).json)).status).toBe(401);
+    expect((await box().info()).ballots).toBe(0);
+  });
+});
