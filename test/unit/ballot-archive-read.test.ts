@@ -93,7 +93,7 @@ describe('readArchive', () => {
     expect(await refusal(readArchive([flipped]))).toBe('hash_mismatch');
 
     const header = bytes.slice();
-    header[512 * 2 + 10] ^= 1; // a byte of an entry's name: its checksum no longer holds
+    header[512 * 2 + 10] = 0x7a; // a byte of an entry's name: its checksum no longer holds
     expect(await refusal(readArchive([header]))).toBe('bad_checksum');
 
     expect(await refusal(readArchive([bytes.subarray(0, bytes.length - 100)]))).toBe('truncated');
