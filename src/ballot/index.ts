@@ -3,6 +3,7 @@
  * Worker, Node 22) — WebCrypto and BigInt only, nothing of Hono, D1 or the app.
  */
 export * from './archive';
+export * from './archive-read';
 export * from './ballot';
 export * from './ballot-json';
 export * from './credentials';

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE_URL } from './browser.mjs';
-import { loadBallotLib } from '../node/ballot-lib.mjs';
+import { loadBallotLib } from '../../scripts/ballot-lib.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const OFFLINE = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadBallotLib } from './ballot-lib.mjs';
+import { loadBallotLib } from '../../scripts/ballot-lib.mjs';
 
 const TOOL = 'belenios-tool';
 const haveTool = spawnSync(TOOL, ['--version'], { encoding: 'utf8' }).status === 0;
