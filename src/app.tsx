@@ -18,6 +18,7 @@ import { operatorApi, refusal } from './features/operator/api';
 import { consoleRoutes } from './features/operator/console/routes';
 import { passwordRenewalRoutes } from './features/password-renewal/routes';
 import { voteRoutes } from './features/vote/routes';
+import { verifierRoutes } from './features/vote/verifier';
 import { webhookRoutes } from './features/webhooks/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
@@ -105,6 +106,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route(HOOKS, webhookRoutes);
   app.route('/operateur', consoleRoutes);
   app.route('/vote', voteRoutes);
+  app.route('/verifier', verifierRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
   app.route('/', identifierRenewalRoutes);

@@ -243,6 +243,16 @@ export const en = {
     'This voter’s other credential was renewed less than 24 hours ago: one renewal at a time, nothing was sent.',
   'operator.error.unavailable': 'The service is unavailable for a moment: nothing was changed, try again.',
   'operator.error.not_found': 'Unknown address of the operator interface.',
+  'verifier.title': 'Check that a ballot is in the ballot box',
+  'verifier.intro':
+    'After voting, you received your ballot’s verification code (43 characters), on screen and by e-mail. Type it to check that your ballot is in the ballot box. The box holds encrypted ballots only: nobody can read your choice in it.',
+  'verifier.label': 'Ballot verification code',
+  'verifier.hint': '43 characters: letters, digits, + and /, exactly as you received them.',
+  'verifier.submit': 'Check',
+  'verifier.found': 'This ballot is in the ballot box.',
+  'verifier.notFound': 'No ballot in the ballot box matches this code.',
+  'verifier.format': 'This is not the shape of a verification code (43 characters: letters, digits, + and /).',
+  'verifier.tooMany': 'Too many checks from this network. Try again in {wait}.',
   'vote.receipt.subject': 'Your ballot is in the ballot box',
   'vote.receipt.intro': 'Your ballot ({election}) was put in the ballot box on {date}. Its verification code is:',
   'vote.receipt.verify':

@@ -253,6 +253,16 @@ export const fr = {
     'L’autre identifiant de cet électeur a été renouvelé il y a moins de 24 heures : un seul renouvellement à la fois, rien n’a été envoyé.',
   'operator.error.unavailable': 'Le service est momentanément indisponible : rien n’a été modifié, réessayez.',
   'operator.error.not_found': 'Adresse inconnue de l’interface des opérateurs.',
+  'verifier.title': 'Vérifier qu’un bulletin est dans l’urne',
+  'verifier.intro':
+    'Après avoir voté, vous avez reçu un code de vérification de votre bulletin (43 caractères), à l’écran et par courriel. Saisissez-le pour vérifier que votre bulletin est dans l’urne. L’urne ne contient que des bulletins chiffrés : personne ne peut y lire votre choix.',
+  'verifier.label': 'Code de vérification du bulletin',
+  'verifier.hint': '43 caractères : lettres, chiffres, + et /, exactement comme vous les avez reçus.',
+  'verifier.submit': 'Vérifier',
+  'verifier.found': 'Ce bulletin est présent dans l’urne.',
+  'verifier.notFound': 'Aucun bulletin de l’urne ne correspond à ce code.',
+  'verifier.format': 'Ce code n’a pas la forme d’un code de vérification (43 caractères : lettres, chiffres, + et /).',
+  'verifier.tooMany': 'Trop de vérifications depuis ce réseau. Réessayez dans {wait}.',
   'vote.receipt.subject': 'Votre bulletin est dans l’urne',
   'vote.receipt.intro':
     'Votre bulletin de vote ({election}) a été déposé dans l’urne le {date}. Son code de vérification est :',

@@ -58,6 +58,7 @@ export async function submit(page, button = page.locator('button[value="submit"]
  */
 export const SCREENS = [
   { name: 'login', path: '/' },
+  { name: 'verifier', path: '/verifier' },
   {
     name: 'login-errors',
     path: '/',

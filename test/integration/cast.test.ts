@@ -14,7 +14,7 @@ import {
   trusteePublicKeyJson,
 } from '../../src/ballot';
 import { openSecret } from '../../src/platform/delivery/seal';
-import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter } from '../helpers';
+import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter, text } from '../helpers';
 import { local, operatorApi } from '../operator-helpers';
 import { capturedQueues } from '../renewal-helpers';
 import { voterObject } from '../access-state';
@@ -164,5 +164,21 @@ describe('casting a ballot', () => {
     await env.DB.prepare('UPDATE voters SET deactivated_at = ?').bind(T0).run();
     expect((await b.cast((await b.ballot(0)).json)).status).toBe(401);
     expect((await box().info()).ballots).toBe(0);
+  });
+
+  it('is found on /verifier by its tracker; another code is not; a malformed one is refused; checks are throttled', async () => {
+    const b = await booth();
+    const ballot = await b.ballot('blank');
+    await b.cast(ballot.json);
+    const check = (tracker: string) => b.h.post('/verifier', { tracker });
+    const found = await check(ballot.tracker);
+    expect(found.status).toBe(200);
+    expect(text(await found.text())).toContain('Ce bulletin est présent dans l’urne.');
+    const other = ballot.tracker.startsWith('A') ? `B${ballot.tracker.slice(1)}` : `A${ballot.tracker.slice(1)}`;
+    expect(text(await (await check(other)).text())).toContain('Aucun bulletin de l’urne ne correspond à ce code.');
+    expect((await check('not a tracker')).status).toBe(400);
+    let last = 200;
+    for (let i = 0; i < 30 && last !== 429; i++) last = (await check(other)).status;
+    expect(last).toBe(429);
   });
 });
