@@ -253,6 +253,12 @@ export const en = {
   'verifier.notFound': 'No ballot in the ballot box matches this code.',
   'verifier.format': 'This is not the shape of a verification code (43 characters: letters, digits, + and /).',
   'verifier.tooMany': 'Too many checks from this network. Try again in {wait}.',
+  'verifier.counts': 'Ballots and sign-offs per constituency',
+  'verifier.countsIntro':
+    'Each ballot in the box matches one voter signed off as having voted: the two numbers are equal, except while a ballot is being cast.',
+  'verifier.constituency': 'Constituency',
+  'verifier.ballots': 'Ballots in the box',
+  'verifier.emargements': 'Voters signed off',
   'vote.receipt.subject': 'Your ballot is in the ballot box',
   'vote.receipt.intro': 'Your ballot ({election}) was put in the ballot box on {date}. Its verification code is:',
   'vote.receipt.verify':

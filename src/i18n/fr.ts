@@ -263,6 +263,12 @@ export const fr = {
   'verifier.notFound': 'Aucun bulletin de l’urne ne correspond à ce code.',
   'verifier.format': 'Ce code n’a pas la forme d’un code de vérification (43 caractères : lettres, chiffres, + et /).',
   'verifier.tooMany': 'Trop de vérifications depuis ce réseau. Réessayez dans {wait}.',
+  'verifier.counts': 'Bulletins et émargements par circonscription',
+  'verifier.countsIntro':
+    'Chaque bulletin déposé correspond à un électeur émargé : les deux nombres sont égaux, sauf pendant le dépôt d’un bulletin.',
+  'verifier.constituency': 'Circonscription',
+  'verifier.ballots': 'Bulletins dans l’urne',
+  'verifier.emargements': 'Électeurs émargés',
   'vote.receipt.subject': 'Votre bulletin est dans l’urne',
   'vote.receipt.intro':
     'Votre bulletin de vote ({election}) a été déposé dans l’urne le {date}. Son code de vérification est :',

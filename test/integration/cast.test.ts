@@ -177,6 +177,9 @@ describe('casting a ballot', () => {
     const other = ballot.tracker.startsWith('A') ? `B${ballot.tracker.slice(1)}` : `A${ballot.tracker.slice(1)}`;
     expect(text(await (await check(other)).text())).toContain('Aucun bulletin de l’urne ne correspond à ce code.');
     expect((await check('not a tracker')).status).toBe(400);
+    // The public counts: one ballot in box 1, one voter signed off.
+    const counts = text(await (await b.h.get('/verifier')).text());
+    expect(counts).toContain('Bulletins dans l’urne Électeurs émargés 1 1 1');
     let last = 200;
     for (let i = 0; i < 30 && last !== 429; i++) last = (await check(other)).status;
     expect(last).toBe(429);

@@ -18,12 +18,22 @@ export const TRACKER = /^[A-Za-z0-9+/]{43}$/;
 /** Checks a network may make in a window. */
 export const VERIFIER_ALLOWANCE = { limit: 30, windowMs: 10 * 60_000 };
 
-function page(
+/** Per set-up constituency: the ballots its box holds and the voters signed off in D1. */
+async function counts(c: Context<AppEnv>) {
+  const s = c.var.services;
+  const rows = await s.ballots.emargements();
+  return Promise.all(
+    rows.map(async (r) => ({ ...r, ballots: (await s.boxes.forConstituency(r.constituency).info()).ballots })),
+  );
+}
+
+async function page(
   c: Context<AppEnv>,
   opts: { value?: string; error?: string; answer?: 'found' | 'notFound'; notice?: string } = {},
   status: 200 | 400 | 429 = 200,
 ) {
   const { t, locale } = c.var;
+  const table = await counts(c);
   c.header('Cache-Control', 'no-store');
   return c.html(
     <Layout t={t} locale={locale} title={t('verifier.title')} path="/verifier">
@@ -56,6 +66,30 @@ function page(
           </button>
         </div>
       </form>
+      {table.length > 0 && (
+        <section aria-labelledby="counts-title">
+          <h2 id="counts-title">{t('verifier.counts')}</h2>
+          <p>{t('verifier.countsIntro')}</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('verifier.constituency')}</th>
+                <th scope="col">{t('verifier.ballots')}</th>
+                <th scope="col">{t('verifier.emargements')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {table.map((r) => (
+                <tr>
+                  <th scope="row">{r.constituency}</th>
+                  <td>{r.ballots}</td>
+                  <td>{r.voted}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
     </Layout>,
     status,
   );

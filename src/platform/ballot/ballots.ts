@@ -35,6 +35,8 @@ export interface Ballots {
   ): Promise<void>;
   /** The constituency holding a ballot with this tracker, if any. */
   constituencyOf(tracker: string): Promise<string | null>;
+  /** Per set-up constituency, the voters counted as having voted (the public émargement count). */
+  emargements(): Promise<{ constituency: string; voted: number }[]>;
 }
 
 // Parsed elections per isolate: a setup never changes once frozen.
@@ -97,6 +99,16 @@ export function d1Ballots(db: () => Database, primary: () => Database, trail: Au
           .onConflictDoNothing(),
       ]);
     },
+    emargements: () =>
+      db()
+        .select({
+          constituency: ballotSetups.constituency,
+          voted: sql<number>`(SELECT COUNT(*) FROM ${ballotCredentials} WHERE ${ballotCredentials.constituency} = ${ballotSetups.constituency} AND ${ballotCredentials.votedAt} IS NOT NULL)`,
+        })
+        .from(ballotSetups)
+        .where(isNotNull(ballotSetups.frozenAt))
+        .orderBy(sql`CAST(${ballotSetups.constituency} AS INTEGER)`)
+        .all(),
     async constituencyOf(tracker) {
       const row = await db()
         .select({ c: trackers.constituency })
