@@ -1,4 +1,4 @@
-// Bundles the browser scripts (src/client/) into public/js/app.js: one small ES module,
+// Bundles the browser scripts (src/client/) into public/js/: small ES modules,
 // minified, for browsers from 2020 on (mail apps' built-in browsers included).
 // public/js/ is git-ignored; `npm test` and `npm start` run this first.
 import { build } from 'esbuild';
@@ -6,10 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const result = await build({
+const options = {
   absWorkingDir: root,
-  entryPoints: ['src/client/main.ts'],
-  outfile: 'public/js/app.js',
   bundle: true,
   minify: true,
   format: 'esm',
@@ -23,7 +21,17 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
-});
+};
 
-const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`built public/js/app.js (${bytes} bytes)`);
+// app.js on every page; the booth (booth.js, served with Subresource Integrity, its hash
+// published on /verifier) and its Web Worker, which encrypts and proves the ballot with the
+// Belenios library (src/ballot/) off the page's thread.
+for (const [entry, outfile] of [
+  ['src/client/main.ts', 'public/js/app.js'],
+  ['src/client/booth.ts', 'public/js/booth.js'],
+  ['src/client/booth-worker.ts', 'public/js/booth-worker.js'],
+]) {
+  const result = await build({ ...options, entryPoints: [entry], outfile });
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  console.log(`built ${outfile} (${bytes} bytes)`);
+}

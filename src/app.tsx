@@ -17,6 +17,7 @@ import { loginRoutes } from './features/login/routes';
 import { operatorApi, refusal } from './features/operator/api';
 import { consoleRoutes } from './features/operator/console/routes';
 import { passwordRenewalRoutes } from './features/password-renewal/routes';
+import { boothRoutes } from './features/vote/booth';
 import { voteRoutes } from './features/vote/routes';
 import { verifierRoutes } from './features/vote/verifier';
 import { webhookRoutes } from './features/webhooks/routes';
@@ -106,6 +107,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route(HOOKS, webhookRoutes);
   app.route('/operateur', consoleRoutes);
   app.route('/vote', voteRoutes);
+  app.route('/vote', boothRoutes);
   app.route('/verifier', verifierRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);

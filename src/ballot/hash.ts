@@ -10,7 +10,7 @@ const encoder = new TextEncoder();
 /** SHA-256 of UTF-8 text or bytes. */
 export async function sha256(data: string | Uint8Array): Promise<Uint8Array> {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
 
 /** Lowercase hex SHA-256: the name of an archive record and an event's parent/payload. */

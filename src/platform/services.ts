@@ -8,6 +8,7 @@
 import type { Election } from '../db/schema';
 import { d1Approvals, type ApprovalStore } from './approvals';
 import { d1Ballots, type Ballots } from './ballot/ballots';
+import { assetBoothScript, type BoothScript } from './ballot/booth-script';
 import { durableBoxes, type BallotBoxes } from './ballot/boxes';
 import { d1BallotSetup, type BallotSetup } from './ballot/setup';
 import { d1Assistance, type AssistanceStore } from './assistance';
@@ -82,6 +83,8 @@ export interface Services {
   boxes: BallotBoxes;
   /** The voter's frozen ballot and what casting records around the box (platform/ballot/ballots.ts). */
   ballots: Ballots;
+  /** The booth script's SRI hash, from the served bytes (platform/ballot/booth-script.ts). */
+  boothScript: BoothScript;
   /** `ballot setup`: each constituency's election, credentials and frozen list (platform/ballot/setup.ts). */
   ballotSetup: BallotSetup;
   /** Delivery receipts in, the delivery counts the console shows out (platform/delivery/watch.ts). */
@@ -162,6 +165,7 @@ export function buildServices(
     convocations: d1Convocations(primary, Number(env.ELECTION_ID), trail, env.CONVOKE as Queue<QueuedConvocation>),
     deliveryWatch: d1DeliveryWatch(primary),
     boxes,
+    boothScript: assetBoothScript(env.ASSETS),
     ballots: d1Ballots(db, primary, trail, env.DELIVERY_KEY),
     ballotSetup: d1BallotSetup(primary, Number(env.ELECTION_ID), env.DELIVERY_KEY, boxes, trail),
     origin: env.PUBLIC_ORIGIN,

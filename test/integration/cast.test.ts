@@ -184,4 +184,27 @@ describe('casting a ballot', () => {
     for (let i = 0; i < 30 && last !== 429; i++) last = (await check(other)).status;
     expect(last).toBe(429);
   });
+
+  it('serves the booth (answers in order, blank, no-script text, the script with its SRI hash, published on /verifier), then the receipt', async () => {
+    const b = await booth();
+    const page = await b.h.get('/vote', { cookie: b.cookie });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const labels = [...html.matchAll(/<label for="choice-[^"]+">([^<]+)<\/label>/g)].map((m) => m[1]);
+    expect(labels).toEqual(['Candidat A', 'Candidat B', 'Candidat C', 'Vote blanc']);
+    expect(text(html)).toContain('cela demande JavaScript');
+    const integrity = /src="\/js\/booth.js" integrity="(sha384-[A-Za-z0-9+/=]+)"/.exec(html)?.[1];
+    expect(integrity).toBeDefined();
+    const served = new Uint8Array(await (await env.ASSETS.fetch('https://assets.local/js/booth.js')).arrayBuffer());
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-384', served));
+    expect(integrity).toBe(`sha384-${btoa(String.fromCharCode(...digest))}`);
+    expect(text(await (await b.h.get('/verifier')).text())).toContain(integrity!);
+    expect(html).not.toContain('&quot;electionJson');
+    const ballot = await b.ballot(2);
+    await b.cast(ballot.json);
+    const receipt = await (await b.h.get('/vote', { cookie: b.cookie })).text();
+    expect(text(receipt)).toContain(ballot.tracker);
+    expect(receipt).not.toContain('id="booth"');
+    expect((await b.h.get('/vote')).status).toBe(303);
+  });
 });

@@ -33,7 +33,7 @@ async function page(
   status: 200 | 400 | 429 = 200,
 ) {
   const { t, locale } = c.var;
-  const table = await counts(c);
+  const [table, booth] = await Promise.all([counts(c), c.var.services.boothScript.integrity()]);
   c.header('Cache-Control', 'no-store');
   return c.html(
     <Layout t={t} locale={locale} title={t('verifier.title')} path="/verifier">
@@ -66,6 +66,7 @@ async function page(
           </button>
         </div>
       </form>
+      {booth && <p class="hint">{t('verifier.booth', { hash: booth })}</p>}
       {table.length > 0 && (
         <section aria-labelledby="counts-title">
           <h2 id="counts-title">{t('verifier.counts')}</h2>

@@ -35,8 +35,13 @@ export function SpacePage({
         })}
       </p>
       <WindowDates t={t} locale={locale} election={election} now={now} />
+      <p>
+        <a class="button primary" href="/vote">
+          {t('booth.vote')}
+        </a>
+      </p>
       <form method="post" action="/deconnexion">
-        <button type="submit" class="primary">
+        <button type="submit" class="secondary">
           {t('space.logout')}
         </button>
       </form>
