@@ -6,7 +6,7 @@
  * idempotent: a retry after the box already took the ballot writes no second notice.
  */
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { parseElection, type Election } from '../../ballot';
+import { electionFingerprint, parseElection, type Election } from '../../ballot';
 import { ballotCredentials, ballotSetups, trackers } from '../../db/schema';
 import type { AuditRecord, AuditTrail } from '../audit';
 import { CHAINS } from '../audit-chain';
@@ -42,11 +42,6 @@ export interface Ballots {
 // Parsed elections per isolate: a setup never changes once frozen.
 const parsed = new Map<string, Election>();
 
-async function fingerprintOf(json: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(json)));
-  return btoa(String.fromCharCode(...digest)).replace(/=+$/, '');
-}
-
 export function d1Ballots(db: () => Database, primary: () => Database, trail: AuditTrail, sealingKey: string): Ballots {
   return {
     async forVoter(voterId, opts = {}) {
@@ -77,7 +72,7 @@ export function d1Ballots(db: () => Database, primary: () => Database, trail: Au
         uuid: row.uuid,
         electionJson: row.electionJson,
         election,
-        fingerprint: await fingerprintOf(row.electionJson),
+        fingerprint: await electionFingerprint(row.electionJson),
         publicCredential: row.publicCredential,
         privateCredential,
       };
