@@ -77,6 +77,8 @@ export interface Harness {
   now: number;
   counts: { hash: number; verify: number };
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The answer as soon as it is back, and `settled` once its waitUntil work is done. */
+  answer(path: string, init?: RequestInit): Promise<{ res: Response; settled: Promise<void> }>;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   post(path: string, form: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
   /** The hidden captchaId of a page and the digits of its code (through /_dev/captcha). */
@@ -99,6 +101,11 @@ export function harness(start = T0, bindings: Cloudflare.Env = env, decorate?: (
       const res = await app.request(`${ORIGIN}${path}`, init, bindings, ctx);
       await waitOnExecutionContext(ctx);
       return res;
+    },
+    answer: async (path, init) => {
+      const ctx = createExecutionContext();
+      const res = await app.request(`${ORIGIN}${path}`, init, bindings, ctx);
+      return { res, settled: waitOnExecutionContext(ctx) };
     },
     get: (path, headers = {}) => h.fetch(path, { headers }),
     post: (path, form, headers = {}) =>

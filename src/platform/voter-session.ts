@@ -4,6 +4,7 @@
  * once), the session generation, and the window read from the D1 primary.
  */
 import type { Election, Voter } from '../db/schema';
+import type { CastSession } from './ballot/emargement';
 import { windowState } from './election';
 import type { Services } from './services';
 
@@ -18,14 +19,19 @@ export const ACCOUNT = 'account';
 export async function openSession(
   s: Pick<Services, 'clock' | 'election' | 'sessions' | 'guards' | 'voters'>,
   cookie: string | undefined,
-): Promise<{ voter: Voter; election: Election } | null> {
+  opts: { standing?: 'checked' | 'deferred' } = {},
+): Promise<{ voter: Voter; election: Election; session: CastSession } | null> {
   const now = s.clock();
   const [session, election] = await Promise.all([s.sessions.get(cookie, now), s.election.fresh()]);
   if (!session || windowState(election, now) !== 'open') return null;
+  // 'deferred': the caller's next call to the voter's object checks the standing in the same
+  // round trip (the cast's beginCast), so it is not asked here.
   const [standing, voter] = await Promise.all([
-    s.guards.forVoter(session.numicHmac, ACCOUNT).sessionCheck(session.hash, session.createdAt, now),
+    opts.standing === 'deferred'
+      ? true
+      : s.guards.forVoter(session.numicHmac, ACCOUNT).sessionCheck(session.hash, session.createdAt, now),
     s.voters.byId(session.voterId),
   ]);
   if (!standing || !voter || voter.sessionGeneration !== session.generation) return null;
-  return { voter, election };
+  return { voter, election, session: { hash: session.hash, createdAt: session.createdAt } };
 }

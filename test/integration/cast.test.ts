@@ -18,6 +18,8 @@ import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter, text } from '.
 import { local, operatorApi } from '../operator-helpers';
 import { capturedQueues } from '../renewal-helpers';
 import { voterObject } from '../access-state';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import type { Services } from '../../src/platform/services';
 
 let pubkeys: string[];
 beforeAll(async () => {
@@ -44,8 +46,8 @@ beforeEach(async () => {
 });
 
 /** The demo voter logged in, and what their booth holds: the election and their credential. */
-async function booth() {
-  const h = harness(T0, queues.bindings);
+async function booth(decorate?: (s: Services) => Services) {
+  const h = harness(T0, queues.bindings, decorate);
   const html = await (await h.get('/')).text();
   const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...(await h.code(html)) });
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
@@ -103,6 +105,81 @@ describe('casting a ballot', () => {
     await queues.flush();
     const hmac = await numicHmac();
     expect((await voterObject(hmac).castState(T0)).state).toBe('voted');
+  });
+
+  it('answers after one round trip to the voter’s object and one to the box; the émargement is confirmed after the answer, or by the alarm', async () => {
+    // The voter's object and box calls in order, and the confirmation held back until released.
+    const calls: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const decorate = (s: Services): Services => ({
+      ...s,
+      guards: {
+        ...s.guards,
+        forVoter: (hmac, purpose) => {
+          const g = s.guards.forVoter(hmac, purpose);
+          return new Proxy(g, {
+            get: (t, p) =>
+              p === 'finishCast'
+                ? () => (calls.push('voter.finishCast'), released.then(() => undefined))
+                : typeof t[p as keyof typeof t] === 'function'
+                  ? (...a: unknown[]) => (
+                      calls.push(`voter.${String(p)}`),
+                      (t[p as keyof typeof t] as (...x: unknown[]) => unknown)(...a)
+                    )
+                  : t[p as keyof typeof t],
+          });
+        },
+      },
+      boxes: {
+        forConstituency: (c) => {
+          const stub = s.boxes.forConstituency(c);
+          return new Proxy(stub, {
+            get: (t, p) =>
+              p === 'cast'
+                ? (calls.push('box.cast'), (json: string, at: number) => t.cast(json, at))
+                : Reflect.get(t, p),
+          });
+        },
+      },
+    });
+    const b = await booth(decorate);
+    const ballot = await b.ballot(0);
+    calls.length = 0;
+    const { res, settled } = await b.h.answer('/vote/bulletin', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json', cookie: b.cookie },
+      body: JSON.stringify({ ballot: ballot.json }),
+    });
+    // The answer came while the confirmation is still held back: it did not wait for it.
+    expect(await res.json()).toMatchObject({ status: 'cast', tracker: ballot.tracker });
+    expect(calls).toEqual(['voter.beginCast', 'box.cast', 'voter.finishCast']);
+    release();
+    await settled;
+    // The confirmation was lost (the gate resolved without calling the object): the alarm settles it.
+    await queues.flush();
+    const voter = voterObject(await numicHmac());
+    expect((await voter.castState(T0)).state).toBe('pending');
+    await runInDurableObject(voter, (_o, state) =>
+      state.storage.sql.exec(`UPDATE alarms SET due = 0 WHERE kind = 'settle'`),
+    );
+    await runDurableObjectAlarm(voter);
+    expect(await voter.castState(T0)).toEqual({ state: 'voted', tracker: ballot.tracker, at: T0 });
+  });
+
+  it('refuses a cast whose session has ended in the voter’s object though KV still has it (its lag), and begins nothing', async () => {
+    const b = await booth();
+    await queues.flush();
+    const voter = voterObject(await numicHmac());
+    const id = b.cookie.slice(b.cookie.indexOf('=') + 1);
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(id)));
+    const hash = [...digest].map((x) => x.toString(16).padStart(2, '0')).join('');
+    await voter.endSession(hash, T0 + DAY, T0);
+    const res = await b.cast((await b.ballot(0)).json);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'session' });
+    expect(await voter.castState(T0)).toEqual({ state: 'none' });
+    expect((await box().info()).ballots).toBe(0);
   });
 
   it('takes one ballot per voter: the same again and another one answer "voted" with the first tracker', async () => {

@@ -22,7 +22,8 @@ voteRoutes.post('/bulletin', async (c) => {
   if (c.req.header('origin') !== origin || !c.req.header('content-type')?.startsWith('application/json')) {
     return c.json({ error: 'forbidden', message: t('error.badRequest') }, 403);
   }
-  const open = await openSession(s, getCookie(c, SESSION_COOKIE));
+  // The session's standing is checked by the cast's own call to the voter's object.
+  const open = await openSession(s, getCookie(c, SESSION_COOKIE), { standing: 'deferred' });
   if (!open) return c.json({ error: 'session', message: t('vote.error.session') }, 401);
   let ballot: unknown;
   try {
@@ -33,8 +34,10 @@ voteRoutes.post('/bulletin', async (c) => {
   if (typeof ballot !== 'string' || ballot.length === 0) {
     return c.json({ error: 'invalid', message: t('vote.error.invalid') }, 400);
   }
-  const answer = await castBallot(s, open.voter, ballot, c.req.header('cf-connecting-ip') ?? 'local');
+  const answer = await castBallot(s, open.voter, open.session, ballot, c.req.header('cf-connecting-ip') ?? 'local');
   switch (answer.kind) {
+    case 'session-ended':
+      return c.json({ error: 'session', message: t('vote.error.session') }, 401);
     case 'cast':
       return c.json({ status: 'cast', tracker: answer.tracker, at: answer.at, fingerprint: answer.fingerprint });
     case 'voted':

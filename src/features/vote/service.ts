@@ -4,11 +4,12 @@
  * form, every element in the group, every scalar in range, every proof, the signature, and the
  * credential the voter's own, frozen at setup), then the émargement and the box change together
  * or not at all: the voter's object records the intent (pending), the box takes the ballot, the
- * object records the vote. A failure between the two is settled by the object's alarm (the box
+ * object records the vote — after the answer, so a cast costs one round trip to each. A failure between the two is settled by the object's alarm (the box
  * decides); a retry with the same ballot finishes the job.
  */
 import { verifyBallot } from '../../ballot';
 import type { Voter } from '../../db/schema';
+import type { CastSession } from '../../platform/ballot/emargement';
 import { translator } from '../../i18n';
 import { formatParisNamed } from '../../i18n/dates';
 import type { OutboundMessage } from '../../platform/delivery';
@@ -26,7 +27,9 @@ export type CastAnswer =
       reason: 'not_set_up' | 'invalid' | 'not_yours' | 'closed' | 'before_opening' | 'pending' | 'throttled';
       retryAfterMs?: number;
     }
-  | { kind: 'unavailable' };
+  | { kind: 'unavailable' }
+  /** The session ended (a logout, a renewal) while the ballot was on its way: nothing cast. */
+  | { kind: 'session-ended' };
 
 /** Ballots a network may send in a window: generous (a consulate's voting room), bounded. */
 export const CAST_ALLOWANCE: Pick<AddressAllowance, 'limit' | 'windowMs'> = { limit: 60, windowMs: 10 * 60_000 };
@@ -66,6 +69,7 @@ export async function castBallot(
     'clock' | 'guards' | 'pseudonyms' | 'ballots' | 'boxes' | 'delivery' | 'election' | 'origin' | 'background'
   >,
   voter: Voter,
+  session: CastSession,
   ballotJson: string,
   clientAddress: string,
 ): Promise<CastAnswer> {
@@ -75,11 +79,14 @@ export async function castBallot(
     await s.guards.forUnknown('cast-network', network.key)
   ).hit(CAST_ALLOWANCE.limit, CAST_ALLOWANCE.windowMs, now);
   if (!allowance.ok) return { kind: 'refused', reason: 'throttled', retryAfterMs: allowance.retryAfterMs };
-  const numicHmac = await s.pseudonyms.numic(voter.numic);
+  const [numicHmac, ballot] = await Promise.all([s.pseudonyms.numic(voter.numic), s.ballots.forVoter(voter.id)]);
   const guard = s.guards.forVoter(numicHmac, PURPOSE);
-  const [state, ballot] = await Promise.all([guard.castState(now), s.ballots.forVoter(voter.id)]);
-  if (state.state === 'voted') return { kind: 'voted', tracker: state.tracker, at: state.at };
   if (!ballot) return { kind: 'refused', reason: 'not_set_up' };
+  // The cheap émargement check: D1 says this voter has voted; the voter's object has the receipt.
+  if (ballot.votedAt !== null) {
+    const state = await guard.castState(now);
+    if (state.state === 'voted') return { kind: 'voted', tracker: state.tracker, at: state.at };
+  }
 
   const verified = await verifyBallot(ballotJson, ballot.election, ballot.fingerprint);
   if (!verified.ok) {
@@ -91,7 +98,9 @@ export async function castBallot(
   const begun = await guard.beginCast(
     { tracker: verified.tracker, constituency: ballot.constituency, ballot: ballotJson, at: now },
     now,
+    session,
   );
+  if (begun.kind === 'session-ended') return begun;
   if (begun.kind === 'voted') return { kind: 'voted', tracker: begun.tracker, at: begun.at };
   if (begun.kind === 'pending-other') return { kind: 'refused', reason: 'pending' };
 
@@ -110,7 +119,10 @@ export async function castBallot(
     return { kind: 'refused', reason: boxed.kind === 'not_set_up' ? 'not_set_up' : 'not_yours' };
   }
   const at = boxed.at;
-  await guard.finishCast(verified.tracker, now).catch((err: unknown) => log.error('emargement_not_confirmed', err));
+  // Off the answer's path (one round trip to the voter's object per cast, one to the box): the
+  // box holds the ballot, so a lost confirmation is settled by the object's alarm, and a retry
+  // in the meantime finds the same tracker pending and the box answering 'already'.
+  s.background(guard.finishCast(verified.tracker, now));
   const election = await s.election.current();
   const notices = await Promise.all(
     castMessages(

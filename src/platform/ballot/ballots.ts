@@ -23,6 +23,8 @@ export interface VoterBallot {
   publicCredential: string;
   /** The private credential, opened (null once wiped: the voter has voted, or the vote closed). */
   privateCredential: string | null;
+  /** When the voter's ballot went into the box, once recorded (the cheap émargement check). */
+  votedAt: number | null;
 }
 
 export interface Ballots {
@@ -52,6 +54,7 @@ export function d1Ballots(db: () => Database, primary: () => Database, trail: Au
           electionJson: ballotSetups.electionJson,
           publicCredential: ballotCredentials.publicCredential,
           sealed: ballotCredentials.sealed,
+          votedAt: ballotCredentials.votedAt,
         })
         .from(ballotCredentials)
         .innerJoin(ballotSetups, eq(ballotSetups.constituency, ballotCredentials.constituency))
@@ -75,6 +78,7 @@ export function d1Ballots(db: () => Database, primary: () => Database, trail: Au
         fingerprint: await electionFingerprint(row.electionJson),
         publicCredential: row.publicCredential,
         privateCredential,
+        votedAt: row.votedAt,
       };
     },
     async recordCast(write, audit) {

@@ -30,7 +30,17 @@ export type Emargement =
   | { state: 'voted'; tracker: string; at: number };
 
 export type BeginOutcome =
-  { kind: 'begun' } | { kind: 'voted'; tracker: string; at: number } | { kind: 'pending-other'; tracker: string };
+  | { kind: 'begun' }
+  | { kind: 'voted'; tracker: string; at: number }
+  | { kind: 'pending-other'; tracker: string }
+  /** The session the cast came with has ended (a logout, a renewal): nothing begun. */
+  | { kind: 'session-ended' };
+
+/** The voter's session a cast comes with, checked in the same step as the intent. */
+export interface CastSession {
+  hash: string;
+  createdAt: number;
+}
 
 export function emargementOf(read: <T>(key: string) => T | undefined): Emargement {
   const voted = read<{ tracker: string; at: number }>(VOTED_KEY);

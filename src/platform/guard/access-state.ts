@@ -21,6 +21,7 @@ import {
   SETTLE_AFTER_MS,
   VOTED_KEY,
   type BeginOutcome,
+  type CastSession,
   type Emargement,
   type PendingCast,
 } from '../ballot/emargement';
@@ -192,10 +193,13 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
 
   /**
    * Begins a cast: none → pending(tracker), or the same pending cast again (a retry). Refused
-   * when the voter has voted, or while another cast is pending. One transaction, no await.
+   * when the voter has voted, while another cast is pending, or when `session` (the one the
+   * cast came with, if given) has ended — the session's check and the intent in one round
+   * trip. One transaction, no await.
    */
-  beginCast(cast: PendingCast, now: number): BeginOutcome {
-    const out = this.atomically(now, () => {
+  beginCast(cast: PendingCast, now: number, session?: CastSession): BeginOutcome {
+    const out = this.atomically(now, (): BeginOutcome => {
+      if (session && !this.sessionCheck(session.hash, session.createdAt, now)) return { kind: 'session-ended' };
       const state = emargementOf((k) => this.read(k, now));
       const decided = beginDecision(state, cast);
       if (decided.kind === 'begun') {

@@ -13,7 +13,7 @@ import { hmacHex } from '../crypto';
 import type { AccessState } from './access-state';
 import { log } from '../log';
 import type { Network } from './network';
-import type { PendingCast } from '../ballot/emargement';
+import type { CastSession, PendingCast } from '../ballot/emargement';
 import type { Credential } from './renewal';
 
 export const SHARD_COUNT = 4096;
@@ -50,7 +50,7 @@ export interface Guard {
   liftCoolingOff(now: number): Answer<'liftCoolingOff'>;
   /** The émargement (platform/ballot/emargement.ts). */
   castState(now: number): Answer<'castState'>;
-  beginCast(cast: PendingCast, now: number): Answer<'beginCast'>;
+  beginCast(cast: PendingCast, now: number, session?: CastSession): Answer<'beginCast'>;
   finishCast(tracker: string, now: number): Promise<void>;
   undoCast(tracker: string, now: number): Promise<void>;
 }
@@ -84,7 +84,7 @@ function bind(stub: Stub, subject: string): Guard {
     forgetRenewal: (credential, at, now) => stub.forgetRenewal(credential, at, now),
     liftCoolingOff: (now) => stub.liftCoolingOff(now),
     castState: (now) => stub.castState(now),
-    beginCast: (cast, now) => stub.beginCast(cast, now),
+    beginCast: (cast, now, session) => stub.beginCast(cast, now, session),
     finishCast: (tracker, now) => stub.finishCast(tracker, now),
     undoCast: (tracker, now) => stub.undoCast(tracker, now),
   };
