@@ -18,6 +18,7 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setupBallots } from './ops/ballot-setup.mjs';
 import { Refused, commandArgs, operatorClient, operatorEndpoint, runCommand, say } from './ops/client.mjs';
 
 const USAGE = [
@@ -39,30 +40,7 @@ function readKey(file) {
 async function setup(client, files) {
   if (files.length === 0)
     throw new Refused({ fr: `--trustees : au moins deux clés publiques\n${USAGE}`, en: USAGE }, 2);
-  const { constituencies } = await client.post('/operateur/api/ballot/setup', { trustees: files.map(readKey) });
-  const out = [];
-  for (const p of constituencies) {
-    say(
-      `circonscription ${p.constituency} : élection ${p.uuid}, ${p.pending} justificatif(s) à générer`,
-      `constituency ${p.constituency}: election ${p.uuid}, ${p.pending} credential(s) to generate`,
-    );
-    let after = 0;
-    let created = 0;
-    for (;;) {
-      const page = await client.post('/operateur/api/ballot/credentials', { constituency: p.constituency, after });
-      created += page.created;
-      if (page.next === null) break;
-      after = page.next;
-      say(`  ${created} générés`, `  ${created} generated`);
-    }
-    const frozen = await client.post('/operateur/api/ballot/freeze', { constituency: p.constituency });
-    say(
-      `  urne constituée : ${frozen.credentials} justificatifs, empreinte ${frozen.fingerprint}`,
-      `  ballot box set up: ${frozen.credentials} credentials, fingerprint ${frozen.fingerprint}`,
-    );
-    out.push(frozen);
-  }
-  return { constituencies: out };
+  return setupBallots(client, files.map(readKey));
 }
 
 async function exportBoxes(client, dir) {

@@ -114,6 +114,12 @@ export const E2E_VOTERS = [
 export function demoSql(vars, now = Date.now(), extraVoters = []) {
   const day = 86_400_000;
   const lines = [
+    // The ballot starts afresh with the voters' objects and the boxes (prepareLocalDatabase
+    // removes their state): `npm start` sets the demo ballot up again (scripts/demo.mjs).
+    'DELETE FROM trackers;',
+    'DELETE FROM ballot_credentials;',
+    'DELETE FROM ballot_setups;',
+    'UPDATE contests SET ballot_set_up_at = NULL;',
     `INSERT OR REPLACE INTO elections (id, title, opens_at, closes_at, roll_loaded_at) VALUES (1, 'Elections législatives 2022', ${now - 2 * day}, ${now + 4 * day}, ${now});`,
   ];
   for (const v of [...DEMO_VOTERS, ...extraVoters]) {

@@ -8,6 +8,7 @@ import { consumeAudit, type QueuedAudit } from './platform/audit-consumer';
 import { DAILY_HEADS_CRON, durableHeadWitness, headRecipients, mailHeads } from './platform/audit-head';
 import { consumeConvocations, type QueuedConvocation } from './platform/convocation';
 import { database } from './platform/database';
+import { wipeCredentialsAtClosing } from './platform/ballot/closing';
 import {
   consumeDelivery,
   queueDelivery,
@@ -60,7 +61,8 @@ export default {
   /**
    * wrangler.toml [triggers]. Every minute: the outbox relay — renewals of the last minutes
    * confirmed in their voters' objects, and the messages the request's own relay could not
-   * hand to the queue handed over again, until settled; and the delivery alerts. Daily: each audit chain's head
+   * hand to the queue handed over again, until settled; the delivery alerts; once the vote has
+   * closed, the sealed ballot credentials wiped. Daily: each audit chain's head
    * e-mailed to the operators.
    */
   async scheduled(controller, env) {
@@ -79,6 +81,10 @@ export default {
       alertConfig(env),
       controller.scheduledTime,
     ).catch((err: unknown) => log.error('delivery_alerts_failed', err));
+    // At closing, the sealed ballot credentials go (platform/ballot/closing.ts), on their own too.
+    await wipeCredentialsAtClosing(database(env.DB), Number(env.ELECTION_ID), controller.scheduledTime)
+      .then((wiped) => wiped > 0 && log.warn('ballot_credentials_wiped', undefined, { credentials: wiped }))
+      .catch((err: unknown) => log.error('ballot_credentials_wipe_failed', err));
     const guards = durableGuards(env.ACCESS_STATE, env.NUMIC_HMAC_KEY);
     const handed = await relayPending(database(env.DB), env.DELIVERY, controller.scheduledTime, (c) =>
       guards.forVoter(c.numicHmac, 'relay').confirmRenewal(c.credential, c.at, controller.scheduledTime),

@@ -226,6 +226,8 @@ export const en = {
   'operator.error.forbidden': 'Your role ({role}) does not allow this action.',
   'operator.error.bad_request': 'Invalid request: {detail}',
   'operator.error.close_before_open': 'Closing must come after opening.',
+  'operator.error.closed_final':
+    'The vote has closed: closing is final, neither the opening nor the closing can move any more.',
   'operator.error.opening_after_ballots': 'Ballots have already been cast: the opening can no longer move.',
   'operator.error.unknown_constituency': 'Unknown constituency: {constituency} (expected 1 to 11).',
   'operator.error.few_answers': 'Constituency {constituency}: at least two answers are needed.',

@@ -235,6 +235,8 @@ export const fr = {
   'operator.error.forbidden': 'Votre rôle ({role}) ne permet pas cette action.',
   'operator.error.bad_request': 'Demande invalide : {detail}',
   'operator.error.close_before_open': 'La fermeture doit être postérieure à l’ouverture.',
+  'operator.error.closed_final':
+    'Le vote est clos : la clôture est définitive, ni l’ouverture ni la fermeture ne peuvent plus être déplacées.',
   'operator.error.opening_after_ballots':
     'Des bulletins ont déjà été déposés : l’ouverture ne peut plus être déplacée.',
   'operator.error.unknown_constituency': 'Circonscription inconnue : {constituency} (attendu 1 à 11).',

@@ -20,6 +20,8 @@ export type LogCode =
   | 'identifier_renewal_not_confirmed'
   | 'password_renewal_not_confirmed'
   | 'outbox_relayed_again'
+  | 'ballot_credentials_wiped'
+  | 'ballot_credentials_wipe_failed'
   | 'background_failed'
   | 'convocation_relay_failed'
   | 'convocation_batch_failed'

@@ -18,6 +18,9 @@ import {
 import { openSecret } from '../../src/platform/delivery/seal';
 import { DAY, T0, seedElection, seedVoter } from '../helpers';
 import { local, operatorApi } from '../operator-helpers';
+import { runScheduled } from '../renewal-helpers';
+import { WIPE_PAGE, wipeCredentialsAtClosing } from '../../src/platform/ballot/closing';
+import { database } from '../../src/platform/database';
 
 const bindings = { ...env, ...local } as Cloudflare.Env;
 const call = operatorApi(bindings);
@@ -152,5 +155,37 @@ describe('ballot setup', () => {
     expect((await call('/election', { closes })).status).toBe(200);
     const info = await env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName('box:1')).info();
     expect(info.closesAt).toBe(T0 + DAY);
+  });
+
+  it('wipes every sealed credential once the vote has closed (the minute cron), in pages, keeping the public ones', async () => {
+    await call('/election/contests', { contests: [contest('1'), contest('2')] });
+    await setUp();
+    const sealed = async () =>
+      (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ballot_credentials WHERE sealed IS NOT NULL`).first<{
+        n: number;
+      }>())!.n;
+    expect(await sealed()).toBe(4);
+    await runScheduled(bindings, '* * * * *', T0);
+    expect(await sealed()).toBe(4);
+    expect((await call('/election', { closes: new Date(T0 - 1000).toISOString() })).status).toBe(200);
+    await runScheduled(bindings, '* * * * *', T0);
+    expect(await sealed()).toBe(0);
+    expect(
+      await env.DB.prepare(`SELECT COUNT(*) AS n FROM ballot_credentials WHERE public_credential <> ''`).first(),
+    ).toEqual({ n: 4 });
+  });
+
+  it('wipes more credentials than one page holds, a page per statement', async () => {
+    await call('/election/contests', { contests: [contest('1')] });
+    await setUp();
+    const base = 900_000;
+    const fake = Array.from({ length: WIPE_PAGE + 5 }, (_, i) =>
+      env.DB.prepare(
+        `INSERT INTO ballot_credentials (voter_id, constituency, public_credential, sealed, created_at) VALUES (?, '9', 'x', 'sealed', 0)`,
+      ).bind(base + i),
+    );
+    await env.DB.batch(fake);
+    expect(await wipeCredentialsAtClosing(database(env.DB), 1, T0 + 5 * DAY)).toBe(WIPE_PAGE + 5 + 2);
+    expect(await wipeCredentialsAtClosing(database(env.DB), 1, T0 + 5 * DAY)).toBe(0);
   });
 });

@@ -289,6 +289,18 @@ describe('election settings through the operator API', () => {
     expect((await call('/election', { closes: new Date(T0 + 5 * DAY).toISOString() })).status).toBe(200);
   });
 
+  it('refuses to move the window once the vote has closed: closing is final', async () => {
+    await seedElection(T0 - 2 * DAY, T0 + 4 * DAY);
+    const call = api({ ...env, ...local } as Cloudflare.Env);
+    expect((await call('/election', { closes: new Date(T0 - 1000).toISOString() })).status).toBe(200);
+    for (const change of [{ closes: new Date(T0 + DAY).toISOString() }, { opens: new Date(T0 - DAY).toISOString() }]) {
+      const res = await call('/election', change);
+      expect(res).toMatchObject({ status: 409, body: { error: 'closed_final' } });
+      expect(res.body.message).toContain('la clôture est définitive');
+    }
+    expect((await call('/election', { title: 'Élections législatives 2022 (résultats)' })).status).toBe(200);
+  });
+
   it('stores contests, refusing unknown constituencies, fewer than two answers and locked ones', async () => {
     const call = api({ ...env, ...local } as Cloudflare.Env);
     const contest = (constituency: string, answers = ['Liste A', 'Liste B']) => ({

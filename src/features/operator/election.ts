@@ -61,6 +61,11 @@ export async function applyElection(
     return { reject: { status: 400, key: 'operator.error.bad_request', params: { detail: 'opens/closes' } } };
   }
   if (closesAt <= opensAt) return { reject: { status: 400, key: 'operator.error.close_before_open' } };
+  // Closing is final: once the vote has closed, the sealed credentials are wiped and the boxes
+  // end, so the window never moves again (no vote is reopened).
+  if (election && now >= election.closesAt && (opensAt !== election.opensAt || closesAt !== election.closesAt)) {
+    return { reject: { status: 409, key: 'operator.error.closed_final' } };
+  }
   if (election && opensAt !== election.opensAt && now >= election.opensAt) {
     return { reject: { status: 409, key: 'operator.error.opening_after_ballots' } };
   }
