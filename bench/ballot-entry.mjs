@@ -1,6 +1,7 @@
 /**
  * Bench-only module for `npm run bench:ballot`: the three measured operations on one
- * 15-answer + blank election, as one module that runs both in Node and as a Worker on workerd.
+ * 15-answer + blank election, as one module that runs in Node, as a Worker on workerd and on a
+ * Chromium page (the booth's work on the page's thread, to compare with its Web Worker).
  */
 import {
   G,
@@ -12,6 +13,7 @@ import {
   generateElectionUuid,
   generatePrivateCredential,
   modPow,
+  parseElection,
   randomScalar,
   singleChoiceQuestion,
   verifyBallot,
@@ -56,6 +58,20 @@ export async function verify(n) {
 export async function encrypt(n) {
   const { election, fp, credential } = await setup();
   for (let i = 0; i < n; i++) await encryptBallot(election, fp, credential, i % 15);
+}
+
+/** What the booth page posts to its Web Worker for this election, the choice left to the caller. */
+export async function boothJob() {
+  const { election, fp, credential } = await setup();
+  return { electionJson: electionJson(election), fingerprint: fp, credential };
+}
+
+/**
+ * What the booth's Web Worker does with a job (src/client/booth-worker.ts), on the caller's
+ * thread. A fresh instance of this module has no g or y table yet, as a fresh Worker has not.
+ */
+export async function boothBallot(job) {
+  return encryptBallot(parseElection(job.electionJson), job.fingerprint, job.credential, job.choice);
 }
 
 export default {
