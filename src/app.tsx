@@ -19,6 +19,7 @@ import { consoleRoutes } from './features/operator/console/routes';
 import { passwordRenewalRoutes } from './features/password-renewal/routes';
 import { boothRoutes } from './features/vote/booth';
 import { voteRoutes } from './features/vote/routes';
+import { resultsRoutes } from './features/vote/results';
 import { verifierRoutes } from './features/vote/verifier';
 import { webhookRoutes } from './features/webhooks/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
@@ -109,6 +110,7 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route('/vote', voteRoutes);
   app.route('/vote', boothRoutes);
   app.route('/verifier', verifierRoutes);
+  app.route('/resultats', resultsRoutes);
   app.route('/', captchaRoutes);
   app.route('/', loginRoutes);
   app.route('/', identifierRenewalRoutes);

@@ -320,3 +320,23 @@ export const trackers = sqliteTable('trackers', {
   constituency: text('constituency').notNull(),
   at: integer('at').notNull(),
 });
+
+/**
+ * Each constituency's published count (`ballot result`, features/operator/counting.ts), read
+ * by the public results page: the counts per answer in the contest's order then blank (the
+ * Belenios result's order is blank first: it is reordered here once), the ballots counted, and
+ * what identifies the box's archive (uuid, fingerprint, the result record's hash).
+ */
+export const ballotResults = sqliteTable('ballot_results', {
+  constituency: text('constituency').primaryKey(),
+  uuid: text('uuid').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  question: text('question').notNull(),
+  /** JSON: `[{"answer","count"}…]` in the contest's order. */
+  counts: text('counts').notNull(),
+  /** Blank votes, or null when the contest allows none. */
+  blank: integer('blank'),
+  ballots: integer('ballots').notNull(),
+  resultHash: text('result_hash').notNull(),
+  publishedAt: integer('published_at').notNull(),
+});

@@ -269,6 +269,33 @@ export const en = {
   'booth.receiptFingerprint': 'Election fingerprint: {fingerprint}',
   'booth.receiptMail': 'This code was also sent to you by e-mail.',
   'booth.vote': 'Vote',
+  'results.title': 'Results',
+  'results.none': 'The results will be published here once the vote has closed and the ballots have been counted.',
+  'results.intro':
+    'Each ballot box was counted without decrypting any ballot: the encrypted ballots were added up, then the total decrypted by the trustees, each with their own key. Anyone can redo these checks.',
+  'results.constituency': 'Constituency {constituency}',
+  'results.caption': 'Results of constituency {constituency}',
+  'results.answer': 'Candidate',
+  'results.votes': 'Votes',
+  'results.share': 'Share of the votes cast',
+  'results.blank': 'Blank vote',
+  'results.ballots': 'Ballots counted',
+  'results.shareNote': 'Blank votes are counted apart: they are not votes cast for a candidate.',
+  'results.published': 'Published on',
+  'results.uuid': 'Election identifier (uuid)',
+  'results.fingerprint': 'Election fingerprint',
+  'results.resultHash': 'Result fingerprint (SHA-256)',
+  'results.download': 'Download the ballot box’s archive ({file})',
+  'results.howTitle': 'Verify these results',
+  'results.how1':
+    'Install belenios-tool, Belenios’s independent verification tool (on Debian: apt-get install belenios-tool).',
+  'results.how2': 'Download the ballot box’s archive and put it alone in a folder, for instance circonscription-1.',
+  'results.how3':
+    'Run the verification: it re-checks every ballot, recomputes the encrypted tally, checks each trustee’s decryption and the result.',
+  'results.how4':
+    'The verification must end with “all checks passed”; then compare the election fingerprint with the one e-mailed to you when you voted.',
+  'results.verifier': 'Check that a ballot is in the ballot box',
+  'results.tooMany': 'Too many downloads from this network. Try again in {wait}.',
   'verifier.booth': 'Fingerprint of the polling station’s script (Subresource Integrity): {hash}',
   'verifier.title': 'Check that a ballot is in the ballot box',
   'verifier.intro':
@@ -305,6 +332,18 @@ export const en = {
     'The ballot box does not answer for now. Your ballot will be cast as soon as possible; reload the page in a minute to check.',
   'operator.error.trustees_invalid':
     'Invalid trustee public key (no. {index}): not a Belenios .pubkey file, or its proof does not verify.',
+  'operator.error.vote_open': 'The vote has not closed: the count begins only after closing.',
+  'operator.error.not_tallied':
+    'Constituency {constituency}: its ballot box is not tallied (npm run ballot -- tally first).',
+  'operator.error.partial_unreadable':
+    'Constituency {constituency}: partial decryption no. {index} cannot be read (expected the two lines written by trustee decrypt or belenios-tool election decrypt).',
+  'operator.error.partial_foreign':
+    'Constituency {constituency}: a partial decryption by trustee {trustee}, who is not a trustee of this election.',
+  'operator.error.partial_duplicate': 'Constituency {constituency}: two partial decryptions by trustee {trustee}.',
+  'operator.error.partial_invalid':
+    'Constituency {constituency}: the partial decryption by trustee {trustee} does not verify (a false proof, or the decryption of another tally).',
+  'operator.error.partial_missing':
+    'Constituency {constituency}: the partial decryption of trustee(s) {trustees} is missing.',
   'operator.error.trustees_few': 'At least two distinct trustees are needed (different public keys).',
   'operator.error.no_contests': 'No question is set: run npm run election -- contests first.',
   'operator.error.ballot_already': 'Every ballot box is already set up: setting up is never done again.',

@@ -279,6 +279,33 @@ export const fr = {
   'booth.receiptFingerprint': 'Empreinte de l’élection : {fingerprint}',
   'booth.receiptMail': 'Ce code vous a aussi été envoyé par courriel.',
   'booth.vote': 'Voter',
+  'results.title': 'Résultats',
+  'results.none': 'Les résultats seront publiés ici après la clôture du vote et le dépouillement.',
+  'results.intro':
+    'Chaque urne a été dépouillée sans qu’aucun bulletin ne soit déchiffré : les bulletins chiffrés ont été additionnés, puis le total déchiffré par les assesseurs, chacun avec sa clé. Tout le monde peut refaire ces vérifications.',
+  'results.constituency': 'Circonscription {constituency}',
+  'results.caption': 'Résultats de la circonscription {constituency}',
+  'results.answer': 'Candidat',
+  'results.votes': 'Voix',
+  'results.share': 'Part des suffrages exprimés',
+  'results.blank': 'Vote blanc',
+  'results.ballots': 'Bulletins dépouillés',
+  'results.shareNote': 'Les votes blancs sont comptés à part : ils ne sont pas des suffrages exprimés.',
+  'results.published': 'Publié le',
+  'results.uuid': 'Identifiant de l’élection (uuid)',
+  'results.fingerprint': 'Empreinte de l’élection',
+  'results.resultHash': 'Empreinte du résultat (SHA-256)',
+  'results.download': 'Télécharger l’archive de l’urne ({file})',
+  'results.howTitle': 'Vérifier ces résultats',
+  'results.how1':
+    'Installez belenios-tool, l’outil de vérification indépendant de Belenios (sous Debian : apt-get install belenios-tool).',
+  'results.how2': 'Téléchargez l’archive de l’urne et placez-la seule dans un dossier, par exemple circonscription-1.',
+  'results.how3':
+    'Lancez la vérification : elle revérifie chaque bulletin, recalcule le décompte chiffré, vérifie le déchiffrement de chaque assesseur et le résultat.',
+  'results.how4':
+    'La vérification doit se terminer par « all checks passed » ; comparez ensuite l’empreinte de l’élection avec celle reçue par courriel à votre vote.',
+  'results.verifier': 'Vérifier qu’un bulletin est dans l’urne',
+  'results.tooMany': 'Trop de téléchargements depuis ce réseau. Réessayez dans {wait}.',
   'verifier.booth': 'Empreinte du script du bureau de vote (Subresource Integrity) : {hash}',
   'verifier.title': 'Vérifier qu’un bulletin est dans l’urne',
   'verifier.intro':
@@ -318,6 +345,19 @@ export const fr = {
     'L’urne ne répond pas pour l’instant. Votre bulletin sera déposé dès que possible ; rechargez la page dans une minute pour le vérifier.',
   'operator.error.trustees_invalid':
     'Clé publique d’assesseur invalide (n° {index}) : ce n’est pas un fichier .pubkey de Belenios, ou sa preuve ne se vérifie pas.',
+  'operator.error.vote_open': 'Le vote n’est pas clos : le dépouillement ne commence qu’après la clôture.',
+  'operator.error.not_tallied':
+    'Circonscription {constituency} : l’urne n’est pas dépouillée (npm run ballot -- tally d’abord).',
+  'operator.error.partial_unreadable':
+    'Circonscription {constituency} : le déchiffrement partiel n° {index} est illisible (attendu les deux lignes écrites par trustee decrypt ou belenios-tool election decrypt).',
+  'operator.error.partial_foreign':
+    'Circonscription {constituency} : déchiffrement partiel d’une autorité n° {trustee} qui n’est pas une autorité de cette élection.',
+  'operator.error.partial_duplicate':
+    'Circonscription {constituency} : deux déchiffrements partiels de l’autorité n° {trustee}.',
+  'operator.error.partial_invalid':
+    'Circonscription {constituency} : le déchiffrement partiel de l’autorité n° {trustee} ne se vérifie pas (preuve fausse, ou déchiffrement d’un autre décompte).',
+  'operator.error.partial_missing':
+    'Circonscription {constituency} : il manque le déchiffrement partiel de l’autorité n° {trustees}.',
   'operator.error.trustees_few': 'Il faut au moins deux assesseurs distincts (clés publiques différentes).',
   'operator.error.no_contests': 'Aucune question n’est définie : lancez d’abord npm run election -- contests.',
   'operator.error.ballot_already': 'Toutes les urnes sont déjà constituées : la constitution ne se refait pas.',

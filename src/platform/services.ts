@@ -10,6 +10,7 @@ import { d1Approvals, type ApprovalStore } from './approvals';
 import { d1Ballots, type Ballots } from './ballot/ballots';
 import { assetBoothScript, type BoothScript } from './ballot/booth-script';
 import { durableBoxes, type BallotBoxes } from './ballot/boxes';
+import { d1Counting, type Counting } from './ballot/counting';
 import { d1BallotSetup, type BallotSetup } from './ballot/setup';
 import { d1Assistance, type AssistanceStore } from './assistance';
 import { d1AuditTrail, queuedAudit, type Audit } from './audit';
@@ -87,6 +88,8 @@ export interface Services {
   boothScript: BoothScript;
   /** `ballot setup`: each constituency's election, credentials and frozen list (platform/ballot/setup.ts). */
   ballotSetup: BallotSetup;
+  /** Closing and counting: the tally, the partial decryptions, the results (platform/ballot/counting.ts). */
+  counting: Counting;
   /** Delivery receipts in, the delivery counts the console shows out (platform/delivery/watch.ts). */
   deliveryWatch: DeliveryWatch;
   /** The public origin of e-mailed addresses (links, the help page). */
@@ -168,6 +171,7 @@ export function buildServices(
     boothScript: assetBoothScript(env.ASSETS),
     ballots: d1Ballots(db, primary, trail, env.DELIVERY_KEY),
     ballotSetup: d1BallotSetup(primary, Number(env.ELECTION_ID), env.DELIVERY_KEY, boxes, trail),
+    counting: d1Counting(primary, Number(env.ELECTION_ID), boxes, trail),
     origin: env.PUBLIC_ORIGIN,
     background(task) {
       const logged = task.catch((err: unknown) => log.error('background_failed', err));

@@ -20,9 +20,12 @@ import { applyContests, applyElection, electionSummary, type Rejection } from '.
 import { importChunk } from './roll';
 import { resendCredential } from './resend';
 import { archiveStream, freezeBallot, prepareBallots } from './ballot';
+import { publishResult, tallyBallot } from './counting';
 import {
   ballotCredentialsBody,
   ballotFreezeBody,
+  ballotResultBody,
+  ballotTallyBody,
   ballotSetupBody,
   contestsBody,
   convokeEnqueueBody,
@@ -258,6 +261,17 @@ post('/ballot/credentials', 'ballot.setup', ballotCredentialsBody, async (c, inp
 post('/ballot/freeze', 'ballot.setup', ballotFreezeBody, async (c, input) => {
   const outcome = await freezeBallot(c.var.services, c.var.operator, input.constituency);
   return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.frozen);
+});
+
+// `ballot tally` and `ballot result` (platform/ballot/counting.ts), after closing only.
+post('/ballot/tally', 'ballot.count', ballotTallyBody, async (c, input) => {
+  const outcome = await tallyBallot(c.var.services, c.var.operator, input.constituency);
+  return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.tally);
+});
+
+post('/ballot/result', 'ballot.count', ballotResultBody, async (c, input) => {
+  const outcome = await publishResult(c.var.services, c.var.operator, input.constituency, input.partials);
+  return 'reject' in outcome ? rejected(c, outcome.reject) : c.json(outcome.result);
 });
 
 /**

@@ -75,3 +75,9 @@ export const ballotCredentialsBody = z.object({
   after: z.number().check(z.int(), z.minimum(0)),
 });
 export const ballotFreezeBody = z.object({ constituency: CONSTITUENCY });
+export const ballotTallyBody = z.object({ constituency: CONSTITUENCY });
+/** Each partial decryption as its file holds it (two lines of ~1 KB per choice: 64 KiB is ample). */
+export const ballotResultBody = z.object({
+  constituency: CONSTITUENCY,
+  partials: z.array(z.string().check(z.minLength(10), z.maxLength(65_536))).check(z.minLength(1), z.maxLength(20)),
+});

@@ -18,7 +18,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { createHash } from 'node:crypto';
 import { parseBallot } from '../../ballot/ballot-json';
 import { parseElection } from '../../ballot/election';
-import { addToTally, emptyTally, encryptedTallyJson, parseEncryptedTally } from '../../ballot/tally';
+import { addToTally, emptyTally, encryptedTallyJson, parseEncryptedTally, sizedTallyJson } from '../../ballot/tally';
 import { eventJson, setupDataJson, type ChainState, type EventType } from '../../ballot/archive';
 
 export interface BoxSetup {
@@ -55,6 +55,31 @@ export interface BoxInfo {
   endedAt?: number | null;
   tallyJson?: string;
 }
+
+/** The encrypted tally as the archive holds it (BELENIOS.md §4), and when it was appended. */
+export interface BoxTally {
+  tallyJson: string;
+  sizedJson: string;
+  numTallied: number;
+  talliedAt: number;
+  /** The result record, once published. */
+  resultJson: string | null;
+  countedAt: number | null;
+}
+
+export type TallyOutcome =
+  | ({ kind: 'tallied' | 'already' } & BoxTally)
+  /** The box's own window says the vote is still open. */
+  | { kind: 'open' }
+  | { kind: 'not_set_up' };
+
+/** A trustee's partial decryption and its owned record, exactly as `election decrypt` prints them. */
+export interface BoxPartial {
+  pdJson: string;
+  ownedJson: string;
+}
+
+export type PublishOutcome = 'published' | 'already' | 'not_tallied' | 'malformed';
 
 export interface BoxRecord extends Record<string, SqlStorageValue> {
   pos: number;
@@ -95,6 +120,10 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS credentials (credential TEXT PRIMARY KEY, tracker TEXT)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS ballots (tracker TEXT PRIMARY KEY, credential TEXT NOT NULL UNIQUE,
       at INTEGER NOT NULL)`);
+    // The count after closing: the encrypted tally appended once, then the trustees' partial
+    // decryptions and the result appended once.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS counting (id INTEGER PRIMARY KEY CHECK (id = 1), tally TEXT NOT NULL,
+      sized TEXT NOT NULL, tallied_at INTEGER NOT NULL, result TEXT, counted_at INTEGER)`);
   }
 
   private meta(): Meta | undefined {
@@ -218,6 +247,89 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
       endedAt: m.ended_at,
       tallyJson: m.tally,
     };
+  }
+
+  /**
+   * After closing: the box takes no more ballots (EndBallots, if not yet) and appends the
+   * encrypted tally — its running product of the ballots' ciphertexts, the sized record naming
+   * it, and the EncryptedTally event — once. Refused while the box's window is open.
+   */
+  tally(now: number): TallyOutcome {
+    return this.ctx.storage.transactionSync((): TallyOutcome => {
+      const m = this.meta();
+      if (!m) return { kind: 'not_set_up' };
+      const done = this.counting();
+      if (done) return { kind: 'already', ...done };
+      if (m.ended_at === null) {
+        if (now < m.closes_at) return { kind: 'open' };
+        this.appendEvent(m, 'EndBallots');
+        this.sql.exec(`UPDATE meta SET ended_at = ? WHERE id = 1`, now);
+      }
+      const tallyHash = this.append('data', m.tally);
+      // One ballot per credential, each of weight 1: N ballots tallied, a total weight of N.
+      const sized = sizedTallyJson(m.ballots, m.ballots, tallyHash);
+      const sizedHash = this.append('data', sized);
+      this.appendEvent(this.meta()!, 'EncryptedTally', sizedHash);
+      this.sql.exec(`INSERT INTO counting (id, tally, sized, tallied_at) VALUES (1, ?, ?, ?)`, m.tally, sized, now);
+      return { kind: 'tallied', ...this.counting()! };
+    });
+  }
+
+  /** The count so far: the encrypted tally once appended, the result once published. */
+  counting(): BoxTally | null {
+    const row = this.sql
+      .exec<{
+        tally: string;
+        sized: string;
+        tallied_at: number;
+        result: string | null;
+        counted_at: number | null;
+      }>(`SELECT tally, sized, tallied_at, result, counted_at FROM counting WHERE id = 1`)
+      .toArray()[0];
+    if (!row) return null;
+    return {
+      tallyJson: row.tally,
+      sizedJson: row.sized,
+      numTallied: this.meta()!.ballots,
+      talliedAt: row.tallied_at,
+      resultJson: row.result,
+      countedAt: row.counted_at,
+    };
+  }
+
+  /**
+   * Appends every trustee's partial decryption (its record, its owned record, the
+   * PartialDecryption event), in trustee order, then the result and the Result event — once.
+   * The caller has checked each proof against the trustee's key and computed the result; the box
+   * checks the records' shape: one per trustee, each owned record naming its decryption's hash.
+   */
+  publish(partials: readonly BoxPartial[], resultJson: string, now: number): PublishOutcome {
+    return this.ctx.storage.transactionSync((): PublishOutcome => {
+      const m = this.meta();
+      const done = this.counting();
+      if (!m || !done) return 'not_tallied';
+      if (done.resultJson !== null) return done.resultJson === resultJson ? 'already' : 'malformed';
+      const trustees = (JSON.parse(this.firstRecords()[1]!.body) as unknown[]).length;
+      if (partials.length !== trustees) return 'malformed';
+      for (const [i, p] of partials.entries()) {
+        const owned = JSON.parse(p.ownedJson) as { owner?: unknown; payload?: unknown };
+        if (owned.owner !== i + 1 || owned.payload !== sha256hex(p.pdJson)) return 'malformed';
+      }
+      for (const p of partials) {
+        this.append('data', p.pdJson);
+        const ownedHash = this.append('data', p.ownedJson);
+        this.appendEvent(this.meta()!, 'PartialDecryption', ownedHash);
+      }
+      const resultHash = this.append('data', resultJson);
+      this.appendEvent(this.meta()!, 'Result', resultHash);
+      this.sql.exec(`UPDATE counting SET result = ?, counted_at = ? WHERE id = 1`, resultJson, now);
+      return 'published';
+    });
+  }
+
+  /** The election and trustees records (positions 1 and 2). */
+  private firstRecords(): BoxRecord[] {
+    return this.sql.exec<BoxRecord>(`SELECT pos, kind, hash, body FROM records ORDER BY pos LIMIT 2`).toArray();
   }
 
   /** Up to `limit` records after position `after`, in order: an export pulls them page by page. */

@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'delivery.read': ['assistance', 'administrator'],
   'election.read': ['administrator'],
   'ballot.setup': ['administrator'],
+  /** Closing's tally and the publication of the results (`ballot tally`, `ballot result`). */
+  'ballot.count': ['administrator'],
   /** Asked by one administrator, applied once another approves (`approvals.decide`). */
   'voters.correct': ['administrator'],
   'voters.lift': ['administrator'],
