@@ -13,10 +13,11 @@
  * Summaries (stdout, --json): keygen {"id","privkey","pubkey","fingerprint"};
  * decrypt {"out","trusteeId","trustees","election","fingerprint","numTallied"}.
  */
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBallotLib } from './ballot-lib.mjs';
+import { archiveIn, readTallied } from './ops/archive.mjs';
 import { Refused, runCommand, say } from './ops/client.mjs';
 
 const USAGE = [
@@ -97,78 +98,6 @@ function readText(path, what) {
   }
 }
 
-/** The one `*.bel` of a directory, as `belenios-tool election decrypt --dir` requires. */
-function archiveIn(dir) {
-  let names;
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.bel'));
-  } catch (err) {
-    throw new Refused({
-      fr: `${dir} : dossier illisible (${err.code ?? err.message})`,
-      en: `${dir}: cannot be read (${err.code ?? err.message})`,
-    });
-  }
-  if (names.length !== 1) {
-    throw new Refused({
-      fr: `${dir} : il faut exactement une archive .bel, il y en a ${names.length}`,
-      en: `${dir}: exactly one .bel archive is needed, there are ${names.length}`,
-    });
-  }
-  return join(dir, names[0]);
-}
-
-/** What the archive says, or a refusal naming the file and the reason. */
-async function readElection(L, file) {
-  const bad = (reason) =>
-    new Refused({
-      fr: `${file} : archive Belenios invalide (${reason})`,
-      en: `${file}: not a valid Belenios archive (${reason})`,
-    });
-  let archive;
-  try {
-    archive = await L.readArchive(createReadStream(file), (type) => type !== 'Ballot');
-  } catch (err) {
-    if (err instanceof L.ArchiveRefusal) throw bad(err.message);
-    throw new Refused({
-      fr: `${file} : illisible (${err.code ?? err.message})`,
-      en: `${file}: cannot be read (${err.code ?? err.message})`,
-    });
-  }
-  const types = archive.events.map((e) => e.type);
-  const at = types.lastIndexOf('EncryptedTally');
-  if (at < 0 || types.slice(at + 1).some((t) => t !== 'PartialDecryption')) {
-    throw new Refused({
-      fr: `${file} : l’archive ne se termine pas par le décompte chiffré (dernier événement : ${types.at(-1)}) — attendez le dépouillement (\`npm run ballot -- tally\`)`,
-      en: `${file}: the archive does not end with the encrypted tally (last event: ${types.at(-1)}) — wait for the tally (\`npm run ballot -- tally\`)`,
-    });
-  }
-  try {
-    const setup = L.archiveSetup(archive);
-    const kinds = JSON.parse(setup.trustees).map((t) => t?.[0]);
-    if (kinds.some((k) => k !== 'Single')) {
-      throw new Refused({
-        fr: `${file} : autorités à seuil (Pedersen) — utilisez belenios-tool election decrypt-threshold`,
-        en: `${file}: threshold (Pedersen) trustees — use belenios-tool election decrypt-threshold`,
-      });
-    }
-    const { tally, sized } = L.archiveEncryptedTally(archive);
-    const owners = archive.events
-      .filter((e) => e.type === 'PartialDecryption')
-      .map((e) => JSON.parse(L.archiveRecord(archive, e.payload, 'owned')).owner);
-    return {
-      electionJson: setup.election,
-      election: L.parseElection(setup.election),
-      trustees: L.parseTrustees(setup.trustees),
-      tally: L.parseEncryptedTally(tally),
-      numTallied: L.parseSizedTally(sized).numTallied,
-      owners,
-    };
-  } catch (err) {
-    if (err instanceof Refused) throw err;
-    throw bad(err.message);
-  }
-}
-
 async function decrypt(values) {
   if (!values.key || !values.dir || !values.out) {
     throw usage('decrypt : --key, --dir et --out sont requis', 'decrypt: --key, --dir and --out are required');
@@ -189,7 +118,7 @@ async function decrypt(values) {
   refuseExisting(out); // now, before the work; writeNew still refuses a file that appears meanwhile
   const bel = archiveIn(fromUser(values.dir));
   say(`trustee : lecture de ${bel}`, `trustee: reading ${bel}`);
-  const e = await readElection(L, bel);
+  const e = await readTallied(L, bel);
   const X = L.fixedG().pow(x);
   const trusteeId = e.trustees.findIndex((t) => t.publicKey === X) + 1;
   if (trusteeId === 0) {

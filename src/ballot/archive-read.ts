@@ -6,7 +6,10 @@
  * is read, so a trustee reads a box of 200 000 ballots without holding its ballots.
  */
 import type { EventType } from './archive';
+import { parseBallot } from './ballot-json';
+import { parseElection } from './election';
 import { sha256Hex } from './hash';
+import { addToTally, emptyTally, encryptedTallyJson, type EncryptedTally } from './tally';
 
 /** Why an archive was refused, for a message the operator can act on. */
 export type ArchiveError =
@@ -51,37 +54,63 @@ function checksumHolds(header: Uint8Array): boolean {
 }
 
 /**
+ * Bytes as they come, taken from the front: chunks are queued, not joined on arrival, so an
+ * entry of 100 MB (a box's credential list) is copied once, not once per chunk.
+ */
+class ByteQueue {
+  private parts: Uint8Array[] = [];
+  length = 0;
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.parts.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** The first `n` bytes, removed (n ≤ length). */
+  take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let o = 0;
+    while (o < n) {
+      const head = this.parts[0]!;
+      const used = Math.min(head.length, n - o);
+      out.set(head.subarray(0, used), o);
+      o += used;
+      if (used === head.length) this.parts.shift();
+      else this.parts[0] = head.subarray(used);
+    }
+    this.length -= n;
+    return out;
+  }
+}
+
+/**
  * The entries of a tar stream. An all-zero block ends it (the tool writes none, other tars
  * do); a header whose checksum fails or a body cut short refuses the whole archive.
  */
 export async function* tarEntries(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<TarEntry> {
-  let buf = new Uint8Array(0);
+  const queue = new ByteQueue();
   let need: { name: string; size: number } | undefined;
   for await (const chunk of chunks) {
-    const joined = new Uint8Array(buf.length + chunk.length);
-    joined.set(buf);
-    joined.set(chunk, buf.length);
-    buf = joined;
+    queue.push(chunk);
     for (;;) {
       if (!need) {
-        if (buf.length < 512) break;
-        const header = buf.subarray(0, 512);
+        if (queue.length < 512) break;
+        const header = queue.take(512);
         if (header.every((b) => b === 0)) return;
         if (!checksumHolds(header)) throw new ArchiveRefusal('bad_checksum');
         const end = header.indexOf(0);
         const name = decoder.decode(header.subarray(0, end < 0 || end > 100 ? 100 : end));
         need = { name, size: octalField(header, 124, 12) };
-        buf = buf.subarray(512);
       }
       const padded = Math.ceil(need.size / 512) * 512;
-      if (buf.length < padded) break;
-      yield { name: need.name, body: buf.slice(0, need.size) };
-      buf = buf.subarray(padded);
+      if (queue.length < padded) break;
+      const body = queue.take(padded).subarray(0, need.size);
+      yield { name: need.name, body };
       need = undefined;
     }
-    buf = buf.slice();
   }
-  if (need || buf.length > 0) throw new ArchiveRefusal('truncated');
+  if (need || queue.length > 0) throw new ArchiveRefusal('truncated');
 }
 
 /** An event of the chain, with its own hash. */
@@ -236,4 +265,50 @@ export function archiveEncryptedTally(archive: BeleniosArchive): { sized: string
   const sized = archiveRecord(archive, event.payload, 'sized_encrypted_tally');
   const { encrypted_tally: tallyHash } = JSON.parse(sized) as { encrypted_tally?: string };
   return { sized, tally: archiveRecord(archive, tallyHash, 'encrypted_tally') };
+}
+
+/**
+ * The encrypted tally recomputed from an archive's ballots, streamed: one ballot in memory at a
+ * time (the product is updated ballot by ballot), each record checked against its name. The
+ * French rule, one ballot per credential, is checked too: a credential found twice refuses the
+ * archive (Belenios would count its last ballot). `ballot tally` compares the result with the
+ * tally the box appended.
+ */
+export async function recomputeTally(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<{ tallyJson: string; ballots: number }> {
+  let tally: EncryptedTally | undefined;
+  let last: string | undefined;
+  let first = true;
+  let ballots = 0;
+  const credentials = new Set<string>();
+  for await (const { name, body } of tarEntries(chunks)) {
+    if (first) {
+      parseHeader(name, body);
+      first = false;
+      continue;
+    }
+    const m = /^([0-9a-f]{64})\.(data|event)\.json$/.exec(name);
+    if (!m) throw new ArchiveRefusal('bad_entry_name', name);
+    if ((await sha256Hex(body)) !== m[1]) throw new ArchiveRefusal('hash_mismatch', name);
+    const json = decode(body, name);
+    if (m[2] === 'data') {
+      // The election is the archive's first record (BELENIOS.md §6).
+      tally ??= emptyTally(parseElection(json));
+      last = json;
+      continue;
+    }
+    const event = parseEvent(m[1]!, json);
+    if (event.type !== 'Ballot') continue;
+    if (!tally || last === undefined) throw new ArchiveRefusal('missing_record', 'ballot');
+    const ballot = parseBallot(last);
+    const credential = ballot.credential.toString();
+    if (credentials.has(credential))
+      throw new ArchiveRefusal('bad_event', `credential ${credential.slice(0, 12)}… voted twice`);
+    credentials.add(credential);
+    tally = addToTally(tally, ballot.answers);
+    ballots++;
+  }
+  if (!tally) throw new ArchiveRefusal('no_events');
+  return { tallyJson: encryptedTallyJson(tally), ballots };
 }
