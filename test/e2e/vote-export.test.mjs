@@ -3,12 +3,15 @@
 // demo voter votes in Chromium (the booth, axe, its Web Worker, the receipt on screen and by
 // e-mail, the tracker found on /verifier, no second vote); the box exported
 // (`ballot -- export`) as `<dir>/1/<uuid>.bel`, holding that ballot, and Debian's belenios-tool
-// — the independent verifier — accepting it. Named to run last: a frozen constituency takes no
-// new voter, which the roll tests before it rely on.
+// — the independent verifier — accepting it. Then the count: the vote closed, the tally, one
+// trustee decrypting with belenios-tool and one with ours, the result published, equal to the
+// vote, verified by belenios-tool; a tampered archive refused; the results page in Chromium.
+// Named to run last: a frozen constituency takes no new voter, and a closed vote no voter at
+// all, which the tests before it rely on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE_URL, launch, readCode, screenshot, waitForMessage } from './browser.mjs';
@@ -30,17 +33,22 @@ function command(name, ...args) {
   return { status: res.status, summary: last ? JSON.parse(last) : null, stderr: res.stderr };
 }
 
+/** What the count (the next test) takes over from the vote: the trustees' keys, the box's uuid. */
+const shared = {};
+
 test('a voter votes in the booth; the box, exported, passes belenios-tool election verify', { skip }, async () => {
   assert.ok(haveTool, 'belenios-tool is required in CI (.ci/run installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'vote-export-'));
   const lib = await loadBallotLib();
   const pubkeys = [];
   for (const i of [1, 2]) {
-    const { publicKey } = await lib.generateTrusteeKey();
+    const { publicKey, privateKey } = await lib.generateTrusteeKey();
     const file = join(dir, `trustee-${i}.pubkey`);
     writeFileSync(file, `${lib.trusteePublicKeyJson(publicKey)}\n`);
+    writeFileSync(join(dir, `trustee-${i}.privkey`), `${lib.trusteePrivateKeyJson(privateKey)}\n`);
     pubkeys.push(file);
   }
+  shared.dir = dir;
   const contests = join(dir, 'contests.json');
   writeFileSync(
     contests,
@@ -64,6 +72,7 @@ test('a voter votes in the booth; the box, exported, passes belenios-tool electi
   const setup = command('ballot', 'setup', '--trustees', ...pubkeys);
   assert.equal(setup.status, 0, setup.stderr);
   const [frozen] = setup.summary.constituencies;
+  shared.uuid = frozen.uuid;
   assert.equal(frozen.constituency, '1');
   assert.ok(frozen.credentials >= 1);
 
@@ -133,3 +142,114 @@ test('a voter votes in the booth; the box, exported, passes belenios-tool electi
   assert.equal(verify.status, 0, `${verify.stdout}\n${verify.stderr}`);
   assert.match(`${verify.stdout}${verify.stderr}`, /all checks passed/);
 });
+
+const verifyDir = (d) => spawnSync('belenios-tool', ['election', 'verify', '--dir', d], { encoding: 'utf8' });
+
+test(
+  'the vote closed, tallied, decrypted by one trustee with belenios-tool and one with ours, published and verified',
+  { skip },
+  async () => {
+    assert.ok(shared.dir, 'the vote test ran first');
+    const count = join(shared.dir, 'count');
+    const early = command('ballot', 'tally', '--out', count);
+    assert.notEqual(early.status, 0);
+    assert.match(early.stderr, /Le vote n’est pas clos/);
+
+    // Closing: the window's end moved to the past (and is final from then on).
+    const closes = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    assert.equal(command('election', 'set', '--closes', closes).status, 0);
+    const tally = command('ballot', 'tally', '--out', count);
+    assert.equal(tally.status, 0, tally.stderr);
+    const one = tally.summary.constituencies.find((c) => c.constituency === '1');
+    assert.deepEqual({ uuid: one.uuid, checked: one.checked }, { uuid: shared.uuid, checked: true });
+    assert.ok(one.numTallied >= 1);
+    const box = join(count, '1');
+
+    // Trustee 1 with ours, trustee 2 with belenios-tool: the same file format.
+    const ours = spawnSync(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'trustee',
+        '--',
+        'decrypt',
+        '--key',
+        join(shared.dir, 'trustee-1.privkey'),
+        '--dir',
+        box,
+        '--out',
+        join(box, 'partial-1.json'),
+      ],
+      { cwd: ROOT, encoding: 'utf8', env: OFFLINE },
+    );
+    assert.equal(ours.status, 0, ours.stderr);
+    // A missing partial: nothing is published, the file is named.
+    const missing = command('ballot', 'result', '--dir', count);
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /partial-2\.json : manquant/);
+    const theirs = spawnSync(
+      'belenios-tool',
+      ['election', 'decrypt', '--dir', box, '--privkey', join(shared.dir, 'trustee-2.privkey'), '--trustee-id', '2'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(theirs.status, 0, theirs.stderr);
+    writeFileSync(join(box, 'partial-2.json'), theirs.stdout);
+    // A forged one (a digit of a factor changed, its owned record made to match): refused, named.
+    const [pdLine] = theirs.stdout.split('\n');
+    // The last digit of the first factor: still a number below p, no longer α^x.
+    const forgedPd = pdLine.replace(
+      /"decryption_factors":\[\["(\d+)(\d)"/,
+      (_, head, d) => `"decryption_factors":[["${head}${(Number(d) + 1) % 10}"`,
+    );
+    const lib = await loadBallotLib();
+    writeFileSync(join(box, 'partial-2.json'), `${forgedPd}\n${await lib.ownedJson(2, forgedPd)}\n`);
+    const forged = command('ballot', 'result', '--dir', count);
+    assert.notEqual(forged.status, 0);
+    assert.match(forged.stderr, /partial-2\.json : le déchiffrement de l’autorité n° 2 ne se vérifie pas/);
+    writeFileSync(join(box, 'partial-2.json'), theirs.stdout);
+
+    const result = command('ballot', 'result', '--dir', count);
+    assert.equal(result.status, 0, result.stderr);
+    const published = result.summary.constituencies.find((c) => c.constituency === '1');
+    // The demo voter voted "Candidat B" in the previous test; nobody else in constituency 1 did.
+    assert.deepEqual(published.counts, [
+      { answer: 'Candidat A', count: 0 },
+      { answer: 'Candidat B', count: 1 },
+      { answer: 'Candidat C', count: 0 },
+    ]);
+    assert.equal(published.blank, 0);
+    const verify = verifyDir(box);
+    assert.equal(verify.status, 0, `${verify.stdout}\n${verify.stderr}`);
+    assert.match(`${verify.stdout}${verify.stderr}`, /all checks passed/);
+
+    // A tampered archive (one byte of the result record changed) is refused by belenios-tool.
+    const tampered = join(shared.dir, 'tampered');
+    mkdirSync(tampered);
+    const bytes = readFileSync(join(box, `${shared.uuid}.bel`));
+    const at = bytes.lastIndexOf(Buffer.from('{"result":[['));
+    bytes[at + 12] = bytes[at + 12] === 0x30 ? 0x31 : 0x30;
+    writeFileSync(join(tampered, `${shared.uuid}.bel`), bytes);
+    const refused = verifyDir(tampered);
+    assert.notEqual(refused.status, 0, 'belenios-tool must refuse a tampered archive');
+
+    // The public results page, in Chromium: the counts, accessible, in both languages.
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ locale: 'fr-FR' });
+      await page.goto(`${BASE_URL}/resultats`);
+      const row = page.locator('#c-1 ~ table tbody tr', { hasText: 'Candidat B' });
+      assert.match((await row.textContent()).replace(/\s+/g, ' '), /Candidat B\s*1\s*100/);
+      assert.match(await page.textContent('main'), /belenios-tool election verify/);
+      let violations = await checkA11y(page);
+      assert.deepEqual(violations, [], `axe on /resultats:\n${describeViolations(violations)}`);
+      await screenshot(page, 'results-fr');
+      await page.goto(`${BASE_URL}/resultats?lang=en`);
+      assert.match(await page.textContent('main'), /Blank vote/);
+      violations = await checkA11y(page);
+      assert.deepEqual(violations, [], `axe on /resultats (en):\n${describeViolations(violations)}`);
+    } finally {
+      await browser.close();
+    }
+  },
+);

@@ -36,7 +36,7 @@ resultsRoutes.get('/', async (c) => {
           <section aria-labelledby={id}>
             <h2 id={id}>{t('results.constituency', { constituency: r.constituency })}</h2>
             <p>{r.question}</p>
-            <table>
+            <table class="counts">
               <caption>{t('results.caption', { constituency: r.constituency })}</caption>
               <thead>
                 <tr>
@@ -70,7 +70,7 @@ resultsRoutes.get('/', async (c) => {
               </tfoot>
             </table>
             <p class="hint">{t('results.shareNote')}</p>
-            <dl>
+            <dl class="facts">
               <dt>{t('results.published')}</dt>
               <dd>{formatParisNamed(r.publishedAt, locale, t)}</dd>
               <dt>{t('results.uuid')}</dt>
@@ -83,7 +83,7 @@ resultsRoutes.get('/', async (c) => {
               </dd>
               <dt>{t('results.resultHash')}</dt>
               <dd>
-                <code>{r.resultHash}</code>
+                <code class="hash">{r.resultHash}</code>
               </dd>
             </dl>
             <p>
