@@ -143,6 +143,35 @@ test('a voter votes in the booth; the box, exported, passes belenios-tool electi
   assert.match(`${verify.stdout}${verify.stderr}`, /all checks passed/);
 });
 
+/** Trustee 1's partial decryption of a box's folder with ours, written to partial-1.json. */
+function decryptWithOurs(dir) {
+  const key = join(shared.dir, 'trustee-1.privkey');
+  const args = [
+    'run',
+    '--silent',
+    'trustee',
+    '--',
+    'decrypt',
+    '--key',
+    key,
+    '--dir',
+    dir,
+    '--out',
+    join(dir, 'partial-1.json'),
+  ];
+  const res = spawnSync('npm', args, { cwd: ROOT, encoding: 'utf8', env: OFFLINE });
+  assert.equal(res.status, 0, res.stderr);
+}
+
+/** Trustee 2's partial decryption with belenios-tool: what it prints (the file's two lines). */
+function decryptWithBelenios(dir) {
+  const key = join(shared.dir, 'trustee-2.privkey');
+  const args = ['election', 'decrypt', '--dir', dir, '--privkey', key, '--trustee-id', '2'];
+  const res = spawnSync('belenios-tool', args, { encoding: 'utf8' });
+  assert.equal(res.status, 0, res.stderr);
+  return res.stdout;
+}
+
 const verifyDir = (d) => spawnSync('belenios-tool', ['election', 'verify', '--dir', d], { encoding: 'utf8' });
 
 test(
@@ -167,74 +196,20 @@ test(
     // The other boxes set up with these trustees (earlier tests gave other constituencies a
     // contest): decrypted once, each trustee with its own tool, so only constituency 1 is probed.
     for (const c of tally.summary.constituencies.filter((k) => k.constituency !== '1')) {
-      const mine = spawnSync(
-        'npm',
-        [
-          'run',
-          '--silent',
-          'trustee',
-          '--',
-          'decrypt',
-          '--key',
-          join(shared.dir, 'trustee-1.privkey'),
-          '--dir',
-          c.dir,
-          '--out',
-          join(c.dir, 'partial-1.json'),
-        ],
-        { cwd: ROOT, encoding: 'utf8', env: OFFLINE },
-      );
-      assert.equal(mine.status, 0, mine.stderr);
-      const tool = spawnSync(
-        'belenios-tool',
-        [
-          'election',
-          'decrypt',
-          '--dir',
-          c.dir,
-          '--privkey',
-          join(shared.dir, 'trustee-2.privkey'),
-          '--trustee-id',
-          '2',
-        ],
-        { encoding: 'utf8' },
-      );
-      assert.equal(tool.status, 0, tool.stderr);
-      writeFileSync(join(c.dir, 'partial-2.json'), tool.stdout);
+      decryptWithOurs(c.dir);
+      writeFileSync(join(c.dir, 'partial-2.json'), decryptWithBelenios(c.dir));
     }
 
     // Trustee 1 with ours, trustee 2 with belenios-tool: the same file format.
-    const ours = spawnSync(
-      'npm',
-      [
-        'run',
-        '--silent',
-        'trustee',
-        '--',
-        'decrypt',
-        '--key',
-        join(shared.dir, 'trustee-1.privkey'),
-        '--dir',
-        box,
-        '--out',
-        join(box, 'partial-1.json'),
-      ],
-      { cwd: ROOT, encoding: 'utf8', env: OFFLINE },
-    );
-    assert.equal(ours.status, 0, ours.stderr);
+    decryptWithOurs(box);
     // A missing partial: nothing is published, the file is named.
     const missing = command('ballot', 'result', '--dir', count);
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /partial-2\.json : manquant/);
-    const theirs = spawnSync(
-      'belenios-tool',
-      ['election', 'decrypt', '--dir', box, '--privkey', join(shared.dir, 'trustee-2.privkey'), '--trustee-id', '2'],
-      { encoding: 'utf8' },
-    );
-    assert.equal(theirs.status, 0, theirs.stderr);
-    writeFileSync(join(box, 'partial-2.json'), theirs.stdout);
+    const theirs = decryptWithBelenios(box);
+    writeFileSync(join(box, 'partial-2.json'), theirs);
     // A forged one (a digit of a factor changed, its owned record made to match): refused, named.
-    const [pdLine] = theirs.stdout.split('\n');
+    const [pdLine] = theirs.split('\n');
     // The last digit of the first factor: still a number below p, no longer α^x.
     const forgedPd = pdLine.replace(
       /"decryption_factors":\[\["(\d+)(\d)"/,
@@ -245,7 +220,7 @@ test(
     const forged = command('ballot', 'result', '--dir', count);
     assert.notEqual(forged.status, 0);
     assert.match(forged.stderr, /partial-2\.json : le déchiffrement de l’autorité n° 2 ne se vérifie pas/);
-    writeFileSync(join(box, 'partial-2.json'), theirs.stdout);
+    writeFileSync(join(box, 'partial-2.json'), theirs);
 
     const result = command('ballot', 'result', '--dir', count);
     assert.equal(result.status, 0, result.stderr);

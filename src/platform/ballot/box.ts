@@ -58,6 +58,8 @@ export interface BoxInfo {
 
 /** The encrypted tally as the archive holds it (BELENIOS.md §4), and when it was appended. */
 export interface BoxTally {
+  /** The box's election. */
+  uuid: string;
   tallyJson: string;
   sizedJson: string;
   numTallied: number;
@@ -287,10 +289,12 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
       }>(`SELECT tally, sized, tallied_at, result, counted_at FROM counting WHERE id = 1`)
       .toArray()[0];
     if (!row) return null;
+    const m = this.meta()!;
     return {
+      uuid: m.uuid,
       tallyJson: row.tally,
       sizedJson: row.sized,
-      numTallied: this.meta()!.ballots,
+      numTallied: m.ballots,
       talliedAt: row.tallied_at,
       resultJson: row.result,
       countedAt: row.counted_at,

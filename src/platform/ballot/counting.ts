@@ -99,9 +99,8 @@ export function d1Counting(
       const box = boxes.forConstituency(constituency);
       const out: TallyOutcome = await box.tally(now);
       if (out.kind === 'open' || out.kind === 'not_set_up') return out;
-      const info = await box.info();
       if (out.kind === 'tallied') await trail.append(CHAINS.operator(), [audit]);
-      return { kind: out.kind, uuid: info.uuid!, numTallied: out.numTallied, talliedAt: out.talliedAt };
+      return { kind: out.kind, uuid: out.uuid, numTallied: out.numTallied, talliedAt: out.talliedAt };
     },
 
     async publish(constituency, texts, now, audit) {
