@@ -2,6 +2,7 @@
  * A small Belenios election for the ballot tests: two trustees, a 3-answer question with blank,
  * four voters' credentials, and its box setup (src/platform/ballot/box.ts).
  */
+import { expect } from 'vitest';
 import {
   credentialsJson,
   derivePublicCredential,
@@ -16,7 +17,7 @@ import {
   trusteesJson,
   type Election,
 } from '../src/ballot';
-import type { BoxSetup } from '../src/platform/ballot/box';
+import type { BallotBox, BoxSetup } from '../src/platform/ballot/box';
 
 export const BALLOT_T0 = Date.UTC(2022, 3, 21, 9, 14);
 export const HOUR = 3_600_000;
@@ -25,6 +26,9 @@ export interface TestElection {
   election: Election;
   fingerprint: string;
   setup: BoxSetup;
+  /** The public credentials, and the credentials record the box freezes (credential order). */
+  publics: string[];
+  credentialsJson: string;
   trustees: Awaited<ReturnType<typeof generateTrusteeKey>>[];
   creds: string[];
   /** A ballot of voter `cred` for `choice`. */
@@ -51,14 +55,22 @@ export async function testElection(voters = 4, t0 = BALLOT_T0): Promise<TestElec
     fingerprint,
     trustees,
     creds,
+    publics,
+    credentialsJson: credentialsJson([...publics].sort()),
     setup: {
       electionJson: json,
       trusteesJson: trusteesJson(trustees.map((t) => t.publicKey)),
-      credentialsJson: credentialsJson(publics),
+      credentials: publics.length,
       timestamp: Math.floor(t0 / 1000),
       opensAt: t0,
       closesAt: t0 + 4 * 24 * HOUR,
     },
     ballot: (cred, choice) => encryptBallot(election, fingerprint, creds[cred]!, choice),
   };
+}
+
+/** Sets a box up as the freeze does: its public credentials staged, then the setup. */
+export async function setUpBox(box: DurableObjectStub<BallotBox>, e: Pick<TestElection, 'setup' | 'publics'>) {
+  expect(await box.stageCredentials(e.publics, true)).toEqual({ staged: e.publics.length });
+  return box.setup(e.setup);
 }

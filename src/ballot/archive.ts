@@ -15,23 +15,38 @@ function octal(n: number, width: number): string {
   return n.toString(8).padStart(width, '0');
 }
 
-/** One tar entry: a 512-byte header (name, 0000644, uid/gid 0, size, mtime, type 0) and body. */
-export function tarEntry(name: string, body: Uint8Array, timestamp: number): Uint8Array {
+/**
+ * A tar entry's 512-byte header (name, 0000644, uid/gid 0, size, mtime, type 0): the body follows,
+ * then `tarPadding(size)`. Apart so a body too large for memory can be streamed between the two.
+ */
+export function tarHeader(name: string, size: number, timestamp: number): Uint8Array {
   const nameBytes = encoder.encode(name);
   if (nameBytes.length > 99) throw new RangeError('tar name too long');
-  const out = new Uint8Array(512 + Math.ceil(body.length / 512) * 512);
+  const out = new Uint8Array(512);
   const put = (offset: number, s: string) => out.set(encoder.encode(s), offset);
   out.set(nameBytes, 0);
   put(100, '0000644');
   put(108, '0000000');
   put(116, '0000000');
-  put(124, octal(body.length, 11));
+  put(124, octal(size, 11));
   put(136, octal(timestamp, 11));
   put(156, '0');
   put(148, '        ');
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += out[i]!;
   put(148, `${octal(sum, 6)}\0 `);
+  return out;
+}
+
+/** The zeros that round a body of `size` bytes up to the next 512-byte block. */
+export function tarPadding(size: number): Uint8Array {
+  return new Uint8Array((512 - (size % 512)) % 512);
+}
+
+/** One tar entry: its header, its body, its padding. */
+export function tarEntry(name: string, body: Uint8Array, timestamp: number): Uint8Array {
+  const out = new Uint8Array(512 + Math.ceil(body.length / 512) * 512);
+  out.set(tarHeader(name, body.length, timestamp), 0);
   out.set(body, 512);
   return out;
 }

@@ -350,6 +350,8 @@ export const en = {
   'operator.error.not_prepared': 'Constituency {constituency}: its ballot box is not being set up (ballot setup).',
   'operator.error.credentials_missing':
     'Constituency {constituency}: {pending} active voter(s) without a voting credential; run the generation again.',
+  'operator.error.freeze_changed':
+    'Constituency {constituency}: the credential list changed while the box was being set up (another setup running?); run ballot setup again.',
   ...helpEn,
   ...consoleEn,
 } as const satisfies Messages;

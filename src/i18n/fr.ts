@@ -364,6 +364,8 @@ export const fr = {
   'operator.error.not_prepared': 'Circonscription {constituency} : l’urne n’est pas en préparation (ballot setup).',
   'operator.error.credentials_missing':
     'Circonscription {constituency} : {pending} électeur(s) actif(s) sans justificatif de vote ; relancez la génération.',
+  'operator.error.freeze_changed':
+    'Circonscription {constituency} : la liste des justificatifs a changé pendant la constitution (une autre constitution en cours ?) ; relancez ballot setup.',
   ...helpFr,
   ...consoleFr,
 } as const;

@@ -19,22 +19,25 @@ import {
   parseBallot,
   parseEncryptedTally,
   partialDecrypt,
-  tarEntry,
+  credentialsJson,
   type Election,
 } from '../../src/ballot';
-import type { BoxSetup } from '../../src/platform/ballot/box';
-import { BALLOT_T0, HOUR, testElection, type TestElection } from '../ballot-helpers';
+import { archiveStream } from '../../src/features/operator/ballot';
+import { CREDENTIALS_PAGE, type BallotBox, type BoxSetup } from '../../src/platform/ballot/box';
+import { BALLOT_T0, HOUR, setUpBox, testElection, type TestElection } from '../ballot-helpers';
 
 const T0 = BALLOT_T0;
 
 let election: Election;
 let fingerprint: string;
 let setup: BoxSetup;
+let publics: string[];
+let credentials: string;
 let trustees: TestElection['trustees'];
 let ballot: TestElection['ballot'];
 
 beforeAll(async () => {
-  ({ election, fingerprint, setup, trustees, ballot } = await testElection());
+  ({ election, fingerprint, setup, trustees, ballot, publics, credentialsJson: credentials } = await testElection());
 });
 
 let n = 0;
@@ -47,7 +50,7 @@ function box() {
 describe('the ballot box', () => {
   it('is set up once: the same setup again is harmless, another one refused', async () => {
     const b = box();
-    expect(await b.setup(setup)).toBe('ok');
+    expect(await setUpBox(b, { setup, publics })).toBe('ok');
     expect(await b.setup(setup)).toBe('already');
     expect(await b.setup({ ...setup, electionJson: setup.electionJson.replace('Candidat C', 'Candidat Z') })).toBe(
       'different',
@@ -58,7 +61,7 @@ describe('the ballot box', () => {
 
   it('takes one ballot per credential; the same ballot again finds its place (a retry), another is refused', async () => {
     const b = box();
-    await b.setup(setup);
+    await setUpBox(b, { setup, publics });
     const first = await ballot(0, 1);
     const accepted = await b.cast(first.json, T0 + HOUR);
     expect(accepted).toEqual({ kind: 'accepted', tracker: first.tracker, at: T0 + HOUR, ballots: 1 });
@@ -81,7 +84,7 @@ describe('the ballot box', () => {
     const b = box();
     const early = await ballot(1, 0);
     expect(await b.cast(early.json, T0)).toEqual({ kind: 'not_set_up' });
-    await b.setup(setup);
+    await setUpBox(b, { setup, publics });
     expect(await b.cast(early.json, T0 - 1)).toEqual({ kind: 'before_opening' });
     expect(await b.cast(early.json, setup.closesAt)).toEqual({ kind: 'closed' });
     expect(await b.setWindow(T0, T0 + HOUR)).toBe(true);
@@ -97,7 +100,7 @@ describe('the ballot box', () => {
 
   it('of 200 concurrent casts of one ballot, and of 20 different ballots of one credential, takes exactly one', async () => {
     const b = box();
-    await b.setup(setup);
+    await setUpBox(b, { setup, publics });
     const one = await ballot(2, 'blank');
     const outcomes = await Promise.all(Array.from({ length: 200 }, () => b.cast(one.json, T0 + HOUR)));
     expect(outcomes.filter((o) => o.kind === 'accepted')).toHaveLength(1);
@@ -111,7 +114,7 @@ describe('the ballot box', () => {
 
   it('keeps the running tally, which the trustees decrypt into the counts', async () => {
     const b = box();
-    await b.setup(setup);
+    await setUpBox(b, { setup, publics });
     const choices = [0, 2, 'blank', 2] as const;
     let expected = emptyTally(election);
     for (const [i, choice] of choices.entries()) {
@@ -129,7 +132,7 @@ describe('the ballot box', () => {
 
   it("holds the archive's records in order: streamed out, they are the library's archive byte for byte", async () => {
     const b = box();
-    await b.setup(setup);
+    await setUpBox(b, { setup, publics });
     const casts = [await ballot(0, 0), await ballot(1, 'blank')];
     for (const c of casts) await b.cast(c.json, T0 + HOUR);
     await b.endBallots(setup.closesAt);
@@ -137,21 +140,80 @@ describe('the ballot box', () => {
     const writer = new ArchiveWriter(setup.timestamp);
     const expected = concatChunks([
       writer.header(),
-      ...(await writer.setup(setup.electionJson, setup.trusteesJson, setup.credentialsJson)),
+      ...(await writer.setup(setup.electionJson, setup.trusteesJson, credentials)),
       ...(await writer.records('Ballot', [casts[0]!.json])),
       ...(await writer.records('Ballot', [casts[1]!.json])),
       await writer.event('EndBallots'),
     ]);
 
-    const chunks = [writer.header()];
-    let after = 0;
-    for (;;) {
-      const page = await b.records(after, 3);
-      if (page.length === 0) break;
-      for (const r of page)
-        chunks.push(tarEntry(`${r.hash}.${r.kind}.json`, new TextEncoder().encode(r.body), setup.timestamp));
-      after = page.at(-1)!.pos;
-    }
-    expect(concatChunks(chunks)).toEqual(expected);
+    expect(await exported(b)).toEqual(expected);
+  });
+
+  it('takes its credentials page by page before the setup, and freezes exactly those', async () => {
+    const b = box();
+    const [a, c, ...rest] = publics;
+    expect(await b.stageCredentials([a!, c!], true)).toEqual({ staged: 2 });
+    expect(await b.stageCredentials([c!], false)).toEqual({ staged: 2 });
+    // Not all of them staged: not frozen.
+    expect(await b.setup(setup)).toBe('incomplete');
+    expect((await b.info()).setUp).toBe(false);
+    // An interrupted freeze starts again: the reset forgets what it staged.
+    expect(await b.stageCredentials([a!], true)).toEqual({ staged: 1 });
+    expect(await b.stageCredentials([c!, ...rest], false)).toEqual({ staged: publics.length });
+    expect(await b.stageCredentials(['0123'], false)).toBe('malformed');
+    expect(await b.stageCredentials(['12,3'], false)).toBe('malformed');
+    expect(
+      await b.stageCredentials(
+        Array.from({ length: CREDENTIALS_PAGE + 1 }, (_, i) => `${i + 1}`),
+        false,
+      ),
+    ).toBe('malformed');
+    expect(await b.setup(setup)).toBe('ok');
+    expect(await b.stageCredentials([`${BigInt(a!) + 1n}`], false)).toBe('frozen');
+    expect(await b.stageCredentials([], true)).toBe('frozen');
+    expect(await b.info()).toMatchObject({ credentials: publics.length, records: 5 });
+  });
+
+  it('streams a list of many pages of credentials: the export is the archive the library writes of the whole list', async () => {
+    const b = box();
+    // Credentials as the box sees them (it checks their form; the Worker checks each ballot's).
+    // Distinct decimals of 617 digits, not sorted: the box orders them itself.
+    const many = Array.from({ length: 4 * CREDENTIALS_PAGE + 7 }, (_, i) =>
+      `1${`${(i * 7919) % 10_000}`.padStart(4, '0')}`.padEnd(617, `${i % 10}`),
+    );
+    expect(new Set(many).size).toBe(many.length);
+    for (let i = 0; i < many.length; i += CREDENTIALS_PAGE)
+      await b.stageCredentials(many.slice(i, i + CREDENTIALS_PAGE), i === 0);
+    const big = { ...setup, credentials: many.length };
+    expect(await b.setup(big)).toBe('ok');
+    const writer = new ArchiveWriter(setup.timestamp);
+    const expected = concatChunks([
+      writer.header(),
+      ...(await writer.setup(setup.electionJson, setup.trusteesJson, credentialsJson([...many].sort()))),
+    ]);
+    const bytes = await exported(b);
+    expect(bytes.length).toBe(expected.length);
+    expect(bytes).toEqual(expected);
+    // The first page of credentials ends exactly where the second begins: nothing lost, none twice.
+    const first = await b.credentialsPage('');
+    expect(first).toHaveLength(CREDENTIALS_PAGE);
+    expect((await b.credentialsPage(first.at(-1)!))[0]).toBe([...many].sort()[CREDENTIALS_PAGE]);
+  });
+
+  it('exports an empty list of credentials as the record []', async () => {
+    const b = box();
+    await b.stageCredentials([], true);
+    expect(await b.setup({ ...setup, credentials: 0 })).toBe('ok');
+    const writer = new ArchiveWriter(setup.timestamp);
+    const expected = concatChunks([
+      writer.header(),
+      ...(await writer.setup(setup.electionJson, setup.trusteesJson, '[]')),
+    ]);
+    expect(await exported(b)).toEqual(expected);
   });
 });
+
+/** The box's archive as the export streams it (src/features/operator/ballot.ts). */
+async function exported(b: DurableObjectStub<BallotBox>): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(archiveStream(b, setup.timestamp)).arrayBuffer());
+}

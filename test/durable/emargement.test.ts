@@ -7,7 +7,7 @@
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BALLOT_T0 as T0, HOUR, testElection, type TestElection } from '../ballot-helpers';
+import { BALLOT_T0 as T0, HOUR, setUpBox, testElection, type TestElection } from '../ballot-helpers';
 import { voterObject } from '../access-state';
 
 let e: TestElection;
@@ -20,7 +20,7 @@ let n = 0;
 async function fresh() {
   const constituency = `test-${n++}-${Math.random()}`;
   const box = env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName(`box:${constituency}`));
-  await box.setup(e.setup);
+  await setUpBox(box, e);
   return { voter: voterObject(`emargement-${constituency}`), box, constituency };
 }
 

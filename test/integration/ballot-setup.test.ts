@@ -12,6 +12,7 @@ import {
   generateTrusteeKey,
   isValidPrivateCredential,
   parseElection,
+  sha256Hex,
   trusteePublicKeyJson,
   type TrusteePublicKey,
 } from '../../src/ballot';
@@ -21,6 +22,7 @@ import { local, operatorApi } from '../operator-helpers';
 import { runScheduled } from '../renewal-helpers';
 import { WIPE_PAGE, wipeCredentialsAtClosing } from '../../src/platform/ballot/closing';
 import { database } from '../../src/platform/database';
+import { CREDENTIALS_PAGE } from '../../src/platform/ballot/box';
 
 const bindings = { ...env, ...local } as Cloudflare.Env;
 const call = operatorApi(bindings);
@@ -50,7 +52,7 @@ const row = (n: number, constituency: string) => ({
 });
 
 /** The whole of `ballot setup` as the command drives it. */
-async function setUp() {
+async function setUp(beforeFreeze?: () => Promise<unknown>) {
   const prepared = await call('/ballot/setup', { trustees: pubkeys });
   expect(prepared.status).toBe(200);
   const out = [];
@@ -61,6 +63,7 @@ async function setUp() {
       if (page.body.next === null) break;
       after = page.body.next as number;
     }
+    await beforeFreeze?.();
     out.push(await call('/ballot/freeze', { constituency: p.constituency }));
   }
   return out;
@@ -110,14 +113,15 @@ describe('ballot setup', () => {
     const { results } = await env.DB.prepare(
       `SELECT voter_id, public_credential, sealed FROM ballot_credentials WHERE constituency = '2'`,
     ).all<{ voter_id: number; public_credential: string; sealed: string }>();
-    const [, , credentials] = await box.records(0, 3);
+    const frozenList = await box.credentialsPage('');
+    expect(frozenList).toHaveLength(results.length);
     for (const r of results) {
       const cred = await openSecret(env.DELIVERY_KEY, r.sealed, {
         messageId: `ballot-credential:${election.uuid}:${r.voter_id}`,
       });
       expect(isValidPrivateCredential(cred!)).toBe(true);
       expect((await derivePublicCredential(cred!, election.uuid)).toString()).toBe(r.public_credential);
-      expect(JSON.parse(credentials!.body)).toContain(r.public_credential);
+      expect(frozenList).toContain(r.public_credential);
     }
     expect(
       await env.DB.prepare(`SELECT constituency FROM contests WHERE ballot_set_up_at IS NOT NULL ORDER BY 1`).all(),
@@ -187,5 +191,39 @@ describe('ballot setup', () => {
     await env.DB.batch(fake);
     expect(await wipeCredentialsAtClosing(database(env.DB), 1, T0 + 5 * DAY)).toBe(WIPE_PAGE + 5 + 2);
     expect(await wipeCredentialsAtClosing(database(env.DB), 1, T0 + 5 * DAY)).toBe(0);
+  });
+
+  it('freezes a list of more credentials than one page: all of them staged, in order, the deactivated left out', async () => {
+    await call('/election/contests', { contests: [contest('1'), contest('3')] });
+    const many = CREDENTIALS_PAGE + 3;
+    await env.DB.batch(
+      Array.from({ length: many }, (_, i) =>
+        env.DB.prepare(
+          `INSERT INTO voters (election_id, numic, email, phone, constituency, created_at, updated_at)
+             VALUES ((SELECT id FROM elections LIMIT 1), ?, ?, '+33612340000', '3', 0, 0)`,
+        ).bind(String(30_000_000 + i), `m${i}@example.org`),
+      ),
+    );
+    // A voter deactivated after their credential was made, before the freeze.
+    const frozen = await setUp(() =>
+      env.DB.prepare(`UPDATE voters SET deactivated_at = ? WHERE numic = '30000007'`).bind(T0).run(),
+    );
+    expect(frozen.map((f) => [f.status, f.body.constituency, f.body.credentials])).toEqual([
+      [200, '1', 2],
+      [200, '3', many - 1],
+    ]);
+    const { results } = await env.DB.prepare(
+      `SELECT public_credential AS c FROM ballot_credentials JOIN voters ON voters.id = voter_id
+         WHERE ballot_credentials.constituency = '3' AND deactivated_at IS NULL ORDER BY 1`,
+    ).all<{ c: string }>();
+    const box = env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName('box:3'));
+    const list: string[] = [];
+    for (let page = await box.credentialsPage(''); page.length > 0; page = await box.credentialsPage(list.at(-1)!))
+      list.push(...page);
+    expect(list).toEqual(results.map((r) => r.c));
+    // The credentials record the Setup event names is the hash of that whole list.
+    const [, , record] = await box.records(0, 3);
+    expect(record!.streamed).toBe(JSON.stringify(list).length);
+    expect(record!.hash).toBe(await sha256Hex(JSON.stringify(list)));
   });
 });

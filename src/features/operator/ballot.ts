@@ -4,8 +4,16 @@
  * (platform/ballot/setup.ts). Refused before contests, when every box is already set up, and
  * with fewer than two distinct trustees or a key whose proof of knowledge fails.
  */
-import { archiveHeader, parseTrusteePublicKey, tarEntry, verifyPok, type TrusteePublicKey } from '../../ballot';
-import type { BallotBox } from '../../platform/ballot/box';
+import {
+  archiveHeader,
+  parseTrusteePublicKey,
+  tarEntry,
+  tarHeader,
+  tarPadding,
+  verifyPok,
+  type TrusteePublicKey,
+} from '../../ballot';
+import { CREDENTIALS_PAGE, type BallotBox, type BoxRecord } from '../../platform/ballot/box';
 import type { PreparedSetup } from '../../platform/ballot/setup';
 import type { Operator } from '../../platform/operators/auth';
 import { operatorEvent } from '../../platform/operators/audit';
@@ -82,6 +90,8 @@ export async function freezeBallot(
           params: { constituency, pending: outcome.pending },
         } as Rejection,
       };
+    case 'changed':
+      return { reject: { status: 409, key: 'operator.error.freeze_changed', params: { constituency } } as Rejection };
     case 'frozen':
       return {
         frozen: {
@@ -97,10 +107,18 @@ export async function freezeBallot(
 /** Records pulled from the box per page of the export. */
 const EXPORT_PAGE = 100;
 
-/** The box's archive as a stream: the header, then each record as its tar entry, in order. */
+/**
+ * The box's archive as a stream: the header, then each record as its tar entry, in order — the
+ * credentials record's body page by page of credentials, never whole (it is ~124 MB for a box
+ * of 200 000 voters). A body that does not come to the size the box recorded ends the stream in
+ * error rather than send a broken archive.
+ */
 export function archiveStream(box: DurableObjectStub<BallotBox>, timestamp: number): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let after = -1;
+  let queue: BoxRecord[] = [];
+  /** The credentials record being written: the last credential sent, the bytes so far. */
+  let streaming: { size: number; written: number; last: string | null } | null = null;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (after < 0) {
@@ -108,10 +126,32 @@ export function archiveStream(box: DurableObjectStub<BallotBox>, timestamp: numb
         after = 0;
         return;
       }
-      const page = await box.records(after, EXPORT_PAGE);
-      if (page.length === 0) return controller.close();
-      for (const r of page) controller.enqueue(tarEntry(`${r.hash}.${r.kind}.json`, encoder.encode(r.body), timestamp));
-      after = page.at(-1)!.pos;
+      if (streaming) {
+        const page = await box.credentialsPage(streaming.last ?? '', CREDENTIALS_PAGE);
+        let text = page.map((c, i) => (streaming!.last === null && i === 0 ? `["${c}"` : `,"${c}"`)).join('');
+        if (streaming.last === null && page.length === 0) text = '[';
+        if (page.length < CREDENTIALS_PAGE) text += ']';
+        streaming.written += text.length;
+        if (text) controller.enqueue(encoder.encode(text));
+        streaming.last = page.at(-1) ?? streaming.last ?? '';
+        if (page.length < CREDENTIALS_PAGE) {
+          if (streaming.written !== streaming.size)
+            return controller.error(new Error('ballot archive: the credentials record changed size'));
+          controller.enqueue(tarPadding(streaming.size));
+          streaming = null;
+        }
+        return;
+      }
+      if (queue.length === 0) {
+        queue = await box.records(after, EXPORT_PAGE);
+        if (queue.length === 0) return controller.close();
+      }
+      const r = queue.shift()!;
+      after = r.pos;
+      const name = `${r.hash}.${r.kind}.json`;
+      if (r.streamed === null) return controller.enqueue(tarEntry(name, encoder.encode(r.body), timestamp));
+      controller.enqueue(tarHeader(name, r.streamed, timestamp));
+      streaming = { size: r.streamed, written: 0, last: null };
     },
   });
 }

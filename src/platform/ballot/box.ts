@@ -11,6 +11,11 @@
  * encrypted tally (the product of the ciphertexts) is kept with each append, so counting at
  * closing does not re-read the ballots.
  *
+ * The public credentials come in page by page before the setup (`stageCredentials`): a list of
+ * 200 000 credentials of ~620 bytes is ~124 MB, more than a request's memory. The setup freezes
+ * what was staged, computing the credentials record's hash row by row; that record is kept as
+ * its rows, not as a body, and an export streams it (`credentialsPage`).
+ *
  * The caller verifies a ballot (proofs, credential in the frozen list and the voter's own)
  * before it reaches the box; the box re-parses only what it multiplies.
  */
@@ -24,8 +29,8 @@ import { eventJson, setupDataJson, type ChainState, type EventType } from '../..
 export interface BoxSetup {
   electionJson: string;
   trusteesJson: string;
-  /** The public credentials record (a JSON list of `"<g^s>"`), frozen from now on. */
-  credentialsJson: string;
+  /** How many public credentials were staged: the setup freezes them only if all are there. */
+  credentials: number;
   /** The archive's timestamp (unix seconds), every tar entry's mtime. */
   timestamp: number;
   opensAt: number;
@@ -50,6 +55,8 @@ export interface BoxInfo {
   timestamp?: number;
   ballots: number;
   records: number;
+  /** Public credentials staged, then frozen. */
+  credentials: number;
   opensAt?: number;
   closesAt?: number;
   endedAt?: number | null;
@@ -87,8 +94,19 @@ export interface BoxRecord extends Record<string, SqlStorageValue> {
   pos: number;
   kind: 'data' | 'event';
   hash: string;
+  /** Empty when the body is streamed. */
   body: string;
+  /** The body's size in bytes when it is the credentials record, streamed by `credentialsPage`. */
+  streamed: number | null;
 }
+
+/** Public credentials staged per call, and returned per page of `credentialsPage` (~620 KB). */
+export const CREDENTIALS_PAGE = 1000;
+
+/** A public credential as the box stores it: g^s in decimal, no weight. */
+const PUBLIC_CREDENTIAL = /^[1-9][0-9]{0,700}$/;
+
+export type StageOutcome = { staged: number } | 'frozen' | 'malformed';
 
 const sha256hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const sha256b64 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64').replace(/=+$/, '');
@@ -120,6 +138,8 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS records (pos INTEGER PRIMARY KEY, kind TEXT NOT NULL,
       hash TEXT NOT NULL, body TEXT NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS credentials (credential TEXT PRIMARY KEY, tracker TEXT)`);
+    // The record whose body is the credentials table itself (its JSON list, in credential order).
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS streamed (pos INTEGER PRIMARY KEY, size INTEGER NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS ballots (tracker TEXT PRIMARY KEY, credential TEXT NOT NULL UNIQUE,
       at INTEGER NOT NULL)`);
     // The count after closing: the encrypted tally appended once, then the trustees' partial
@@ -138,6 +158,34 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
     return hash;
   }
 
+  /**
+   * Appends the credentials record — `["<c1>","<c2>",…]` in credential order — hashed row by row
+   * as it would be written, and kept as its size: its body is the credentials table.
+   */
+  private appendCredentials(): string {
+    const digest = createHash('sha256');
+    let size = 0;
+    const put = (text: string) => {
+      digest.update(text, 'utf8');
+      size += text.length;
+    };
+    put('[');
+    let first = true;
+    for (const { credential } of this.sql.exec<{ credential: string }>(
+      `SELECT credential FROM credentials ORDER BY credential`,
+    )) {
+      put(first ? `"${credential}"` : `,"${credential}"`);
+      first = false;
+    }
+    put(']');
+    const hash = digest.digest('hex');
+    const { pos } = this.sql
+      .exec<{ pos: number }>(`INSERT INTO records (kind, hash, body) VALUES ('data', ?, '') RETURNING pos`, hash)
+      .one();
+    this.sql.exec(`INSERT INTO streamed (pos, size) VALUES (?, ?)`, pos, size);
+    return hash;
+  }
+
   /** Appends an event after the chain's head and moves the head. */
   private appendEvent(m: Meta, type: EventType, payload?: string): void {
     const state: ChainState = m.height === 0 ? { height: 0 } : { parent: m.parent, height: m.height };
@@ -146,15 +194,36 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
   }
 
   /**
-   * Freezes the box's election, trustees and public credentials, once. 'already' when set up
-   * with the same election (a retried setup), 'different' when another one is asked.
+   * Before the setup: takes a page of public credentials (at most CREDENTIALS_PAGE, each once —
+   * a retried page is harmless). `reset` first forgets what an earlier, interrupted freeze staged,
+   * so a voter deactivated since is not frozen in. 'frozen' once set up: the list cannot change.
    */
-  setup(s: BoxSetup): 'ok' | 'already' | 'different' {
+  stageCredentials(credentials: readonly string[], reset: boolean): StageOutcome {
+    return this.ctx.storage.transactionSync((): StageOutcome => {
+      if (this.meta()) return 'frozen';
+      if (credentials.length > CREDENTIALS_PAGE || !credentials.every((c) => PUBLIC_CREDENTIAL.test(c)))
+        return 'malformed';
+      if (reset) this.sql.exec(`DELETE FROM credentials`);
+      for (const c of credentials) this.sql.exec(`INSERT OR IGNORE INTO credentials (credential) VALUES (?)`, c);
+      return { staged: this.staged() };
+    });
+  }
+
+  private staged(): number {
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM credentials`).one().n;
+  }
+
+  /**
+   * Freezes the box's election, trustees and the staged public credentials, once. 'already' when
+   * set up with the same election (a retried setup), 'different' when another one is asked,
+   * 'incomplete' when the staged credentials are not the `credentials` expected.
+   */
+  setup(s: BoxSetup): 'ok' | 'already' | 'different' | 'incomplete' {
     return this.ctx.storage.transactionSync(() => {
       const existing = this.meta();
       if (existing) return existing.election === s.electionJson ? 'already' : 'different';
+      if (this.staged() !== s.credentials) return 'incomplete';
       const election = parseElection(s.electionJson);
-      const credentials = JSON.parse(s.credentialsJson) as string[];
       this.sql.exec(
         `INSERT INTO meta (id, election, fingerprint, uuid, timestamp, opens_at, closes_at, parent, height, tally,
            ballots, ended_at) VALUES (1, ?, ?, ?, ?, ?, ?, '', 0, ?, 0, NULL)`,
@@ -166,10 +235,9 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
         s.closesAt,
         encryptedTallyJson(emptyTally(election)),
       );
-      for (const c of credentials) this.sql.exec(`INSERT INTO credentials (credential) VALUES (?)`, c.split(',')[0]!);
       const e = this.append('data', s.electionJson);
       const t = this.append('data', s.trusteesJson);
-      const c = this.append('data', s.credentialsJson);
+      const c = this.appendCredentials();
       const setupData = this.append('data', setupDataJson(e, t, c));
       this.appendEvent(this.meta()!, 'Setup', setupData);
       return 'ok';
@@ -236,9 +304,11 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
   info(): BoxInfo {
     const m = this.meta();
     const records = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM records`).one().n;
-    if (!m) return { setUp: false, ballots: 0, records };
+    const credentials = this.staged();
+    if (!m) return { setUp: false, ballots: 0, records, credentials };
     return {
       setUp: true,
+      credentials,
       uuid: m.uuid,
       fingerprint: m.fingerprint,
       timestamp: m.timestamp,
@@ -333,17 +403,33 @@ export class BallotBox extends DurableObject<Cloudflare.Env> {
 
   /** The election and trustees records (positions 1 and 2). */
   private firstRecords(): BoxRecord[] {
-    return this.sql.exec<BoxRecord>(`SELECT pos, kind, hash, body FROM records ORDER BY pos LIMIT 2`).toArray();
+    return this.records(0, 2);
   }
 
-  /** Up to `limit` records after position `after`, in order: an export pulls them page by page. */
+  /**
+   * Up to `limit` records after position `after`, in order: an export pulls them page by page,
+   * and the credentials record's body, `streamed`, through `credentialsPage`.
+   */
   records(after: number, limit: number): BoxRecord[] {
     return this.sql
       .exec<BoxRecord>(
-        `SELECT pos, kind, hash, body FROM records WHERE pos > ? ORDER BY pos LIMIT ?`,
+        `SELECT r.pos, r.kind, r.hash, r.body, s.size AS streamed FROM records r LEFT JOIN streamed s ON s.pos = r.pos
+           WHERE r.pos > ? ORDER BY r.pos LIMIT ?`,
         after,
         Math.min(Math.max(limit, 1), 500),
       )
       .toArray();
+  }
+
+  /** The frozen public credentials after `after`, in order, a page at a time (the first after ''). */
+  credentialsPage(after: string, limit = CREDENTIALS_PAGE): string[] {
+    return this.sql
+      .exec<{ credential: string }>(
+        `SELECT credential FROM credentials WHERE credential > ? ORDER BY credential LIMIT ?`,
+        after,
+        Math.min(Math.max(limit, 1), CREDENTIALS_PAGE),
+      )
+      .toArray()
+      .map((r) => r.credential);
   }
 }

@@ -9,13 +9,13 @@
  *    credential, independent of their identifier and password: the public one for the frozen
  *    list, the private one sealed (AES-GCM, bound to the election and the voter).
  * 3. `freeze`: once every active voter has one, the public list goes into the constituency's
- *    ballot box with the election and the trustees (the box's Setup event), and the contest is
+ *    ballot box page by page (a list of 200 000 is ~124 MB: never read whole), then the box
+ *    freezes it with the election and the trustees (its Setup event), and the contest is
  *    marked set up — from then on it takes no new voter and no voter moves in or out of it.
  *    The box first, then D1: a retry after a failure finds the box already set up and finishes.
  */
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import {
-  credentialsJson,
   derivePublicCredential,
   electionFingerprint,
   electionJson,
@@ -32,6 +32,7 @@ import type { AuditRecord, AuditTrail } from '../audit';
 import { CHAINS } from '../audit-chain';
 import type { Database } from '../database';
 import { sealSecret } from '../delivery/seal';
+import { CREDENTIALS_PAGE } from './box';
 import type { BallotBoxes } from './boxes';
 
 /** Voters given a credential per call: 1 000 PBKDF2 iterations each (~0.3 ms), well in a request. */
@@ -47,6 +48,8 @@ export interface PreparedSetup {
 export type FreezeOutcome =
   | { kind: 'frozen'; uuid: string; fingerprint: string; credentials: number }
   | { kind: 'missing_credentials'; pending: number }
+  /** The staged list was not the one read (a concurrent freeze): nothing frozen, run it again. */
+  | { kind: 'changed' }
   | { kind: 'not_prepared' };
 
 export interface BallotSetup {
@@ -174,22 +177,42 @@ export function d1BallotSetup(
       if (!setup) return { kind: 'not_prepared' };
       const missing = await pending(d, constituency);
       if (missing > 0) return { kind: 'missing_credentials', pending: missing };
-      // The frozen list: the credentials of the constituency's active voters, in a fixed order.
-      const list = await d
-        .select({ credential: ballotCredentials.publicCredential })
-        .from(ballotCredentials)
-        .innerJoin(voters, eq(voters.id, ballotCredentials.voterId))
-        .where(and(eq(ballotCredentials.constituency, constituency), isNull(voters.deactivatedAt)))
-        .orderBy(asc(ballotCredentials.publicCredential))
-        .all();
-      const answer = await boxes.forConstituency(constituency).setup({
+      const box = boxes.forConstituency(constituency);
+      // The frozen list: the credentials of the constituency's active voters, staged a page at a
+      // time in credential order; the first page forgets what an interrupted freeze staged.
+      const active = and(eq(ballotCredentials.constituency, constituency), isNull(voters.deactivatedAt));
+      let total = 0;
+      let last: string | null = null;
+      for (;;) {
+        const page = await d
+          .select({ credential: ballotCredentials.publicCredential })
+          .from(ballotCredentials)
+          .innerJoin(voters, eq(voters.id, ballotCredentials.voterId))
+          .where(last === null ? active : and(active, gt(ballotCredentials.publicCredential, last)))
+          .orderBy(asc(ballotCredentials.publicCredential))
+          .limit(CREDENTIALS_PAGE)
+          .all();
+        const staged = await box.stageCredentials(
+          page.map((r) => r.credential),
+          last === null,
+        );
+        if (staged === 'frozen') break;
+        if (staged === 'malformed') throw new Error('ballot setup: the box refused a page of credentials');
+        total += page.length;
+        if (page.length < CREDENTIALS_PAGE) break;
+        last = page.at(-1)!.credential;
+      }
+      const answer = await box.setup({
         electionJson: setup.electionJson,
         trusteesJson: setup.trusteesJson,
-        credentialsJson: credentialsJson(list.map((r) => r.credential)),
+        credentials: total,
         timestamp: Math.floor(now / 1000),
         ...window,
       });
       if (answer === 'different') throw new Error('ballot setup: the box holds another election');
+      // Another freeze of this constituency ran at the same time and reset the staging.
+      if (answer === 'incomplete') return { kind: 'changed' };
+      const frozen = answer === 'ok' ? total : (await box.info()).credentials;
       if (setup.frozenAt === null) {
         await trail.append(CHAINS.operator(), [audit], (t) => [
           t.update(ballotSetups).set({ frozenAt: now }).where(eq(ballotSetups.constituency, constituency)),
@@ -203,7 +226,7 @@ export function d1BallotSetup(
         kind: 'frozen',
         uuid: setup.uuid,
         fingerprint: await electionFingerprint(setup.electionJson),
-        credentials: list.length,
+        credentials: frozen,
       };
     },
   };
