@@ -4,6 +4,9 @@
  * with another credential, without a session, from another origin, when the box says closed, for
  * a deactivated voter; the receipt and the cast notice in the outbox; the tracker indexed.
  */
+import { verifyAuditTrail } from '../../src/platform/audit-chain';
+import { durableHeadWitness } from '../../src/platform/audit-head';
+import { storedEvents } from '../audit-helpers';
 import { env } from 'cloudflare:test';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -28,6 +31,8 @@ beforeAll(async () => {
     trusteePublicKeyJson((await generateTrusteeKey()).publicKey),
   ];
 });
+
+const CAST_ROUNDS = 5 * (Number((env as unknown as { SOAK_SCALE?: string }).SOAK_SCALE ?? '1') || 1);
 
 let queues: ReturnType<typeof capturedQueues>;
 const box = () => env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName('box:1'));
@@ -194,23 +199,40 @@ describe('casting a ballot', () => {
     expect(queues.deliveries()).toHaveLength(2);
   });
 
-  it('of 200 concurrent casts of different ballots, takes exactly one ballot and one émargement', async () => {
-    const b = await booth();
-    const ballots = await Promise.all(Array.from({ length: 10 }, (_, i) => b.ballot(i % 3)));
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => b.cast(ballots[i % 10]!.json)));
-    const bodies = (await Promise.all(answers.map((r) => r.json()))) as {
-      status?: string;
-      error?: string;
-      tracker?: string;
-    }[];
-    const cast = bodies.filter((x) => x.status === 'cast');
-    expect((await box().info()).ballots).toBe(1);
-    expect(cast.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(cast.map((x) => x.tracker)).size).toBe(1);
-    for (const x of bodies) expect(['cast', 'voted', undefined]).toContain(x.status);
-    for (const x of bodies.filter((y) => y.error)) expect(['pending', 'throttled']).toContain(x.error);
-    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM trackers').first()).toEqual({ n: 1 });
-  });
+  // Five times in `npm test`, a hundred under `npm run test:soak` (SOAK_SCALE=20): each round a
+  // fresh box and voter (beforeEach).
+  it.for(Array.from({ length: CAST_ROUNDS }, (_, i) => i))(
+    'of 200 concurrent casts of different ballots, takes exactly one ballot and one émargement (round %i)',
+    async () => {
+      const b = await booth();
+      const ballots = await Promise.all(Array.from({ length: 10 }, (_, i) => b.ballot(i % 3)));
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => b.cast(ballots[i % 10]!.json)));
+      const bodies = (await Promise.all(answers.map((r) => r.json()))) as {
+        status?: string;
+        error?: string;
+        tracker?: string;
+      }[];
+      const cast = bodies.filter((x) => x.status === 'cast');
+      expect((await box().info()).ballots).toBe(1);
+      expect(cast.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(cast.map((x) => x.tracker)).size).toBe(1);
+      for (const x of bodies) expect(['cast', 'voted', undefined]).toContain(x.status);
+      for (const x of bodies.filter((y) => y.error)) expect(['pending', 'throttled']).toContain(x.error);
+      expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM trackers').first()).toEqual({ n: 1 });
+      // One émargement, for that ballot, and the audit trail unbroken after the race.
+      await queues.flush();
+      expect(await voterObject(await numicHmac()).castState(T0)).toMatchObject({
+        state: 'voted',
+        tracker: cast[0]!.tracker,
+      });
+      expect(
+        await env.DB.prepare('SELECT COUNT(*) AS n FROM ballot_credentials WHERE voted_at IS NOT NULL').first(),
+      ).toEqual({ n: 1 });
+      expect(
+        await verifyAuditTrail(await storedEvents(), await durableHeadWitness(env.AUDIT_HEAD).heads()),
+      ).toMatchObject({ ok: true });
+    },
+  );
 
   it('refuses a tampered ballot, one signed with another credential, no session and another origin', async () => {
     const b = await booth();

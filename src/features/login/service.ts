@@ -34,7 +34,16 @@ export { openSession } from '../../platform/voter-session';
 export async function attemptLogin(
   s: Pick<
     Services,
-    'clock' | 'election' | 'captcha' | 'guards' | 'pseudonyms' | 'voters' | 'hasher' | 'audit' | 'sessions'
+    | 'clock'
+    | 'election'
+    | 'captcha'
+    | 'guards'
+    | 'pseudonyms'
+    | 'voters'
+    | 'hasher'
+    | 'audit'
+    | 'sessions'
+    | 'background'
   >,
   req: LoginRequest,
 ): Promise<LoginOutcome> {
@@ -72,10 +81,13 @@ export async function attemptLogin(
 
   const valid = await s.hasher.verify(req.password, voter?.passwordHash ?? null);
   const success = valid && voter !== undefined;
+  // The check reserved this attempt (so concurrent ones cannot all reach PBKDF2); its outcome
+  // takes the reservation's place. A success with no failure to clear only frees it: off the
+  // answer's path (most logins at the peak), so the voter does not wait for that round trip.
+  const recorded = guard.loginRecord(network, success, now);
+  if (success && verdict.recentFailures === 0) s.background(recorded);
   await Promise.all([
-    // A success with no failure to clear changes nothing in the object: no call (most
-    // logins at the peak), one Durable Object round trip less.
-    (!success || verdict.recentFailures > 0) && guard.loginRecord(network, success, now),
+    !(success && verdict.recentFailures === 0) && recorded,
     s.audit.record({ event: 'login', numicHmac, at: now, outcome: success ? 'success' : 'failure' }),
   ]);
   if (!success || !voter) return { kind: 'failed' };

@@ -28,6 +28,7 @@ import {
 import type { Network } from './network';
 import {
   HOUR_MS,
+  LOGIN_RESERVATION_MS,
   loginVerdict,
   NETWORK_LIMITS,
   strictest,
@@ -257,37 +258,66 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
   }
 
   /**
-   * May `subject` attempt a login from `network` at `now`? Changes nothing. Also says when
-   * this voter's credentials were last renewed (within the cooling-off memory): the login
-   * compares it with the voter row a read replica gave, and asks the primary when the replica
-   * is behind.
+   * May `subject` attempt a login from `network` at `now`? If so the attempt is reserved at
+   * once, in the same step: until its outcome is recorded (or LOGIN_RESERVATION_MS has passed)
+   * it counts as a failure, so of any number of concurrent attempts only the free ones reach
+   * the password check. Also says when this voter's credentials were last renewed (within the
+   * cooling-off memory): the login compares it with the voter row a read replica gave, and asks
+   * the primary when the replica is behind. `recentFailures` counts recorded failures only: a
+   * success with none to clear need not call `loginRecord` (its reservation lapses by itself).
    */
   loginCheck(
     subject: string,
     network: Network,
     now: number,
   ): Verdict & { credentialsRenewedAt: number | null; recentFailures: number } {
-    const lists = this.loginKeys(subject, network).map(([key, limits]) => ({
-      failures: this.read<number[]>(key, now) ?? [],
-      limits,
-    }));
-    const renewed = [this.renewedAt('identifier', now), this.renewedAt('password', now)];
-    const known = renewed.filter((t): t is number => t !== undefined);
-    return {
-      ...strictest(lists.map((l) => loginVerdict(l.failures, now, l.limits))),
-      credentialsRenewedAt: known.length > 0 ? Math.max(...known) : null,
-      recentFailures: lists.reduce((n, l) => n + l.failures.length, 0),
-    };
+    return this.atomically(now, () => {
+      const lists = this.loginKeys(subject, network).map(([key, limits]) => ({
+        key,
+        failures: this.read<number[]>(key, now) ?? [],
+        reserved: this.reservations(key, now),
+        limits,
+      }));
+      const verdict = strictest(
+        lists.map((l) =>
+          loginVerdict(
+            [...l.failures, ...l.reserved].sort((a, b) => a - b),
+            now,
+            l.limits,
+          ),
+        ),
+      );
+      if (verdict.ok)
+        for (const l of lists) this.write(`reserved:${l.key}`, [...l.reserved, now], now + LOGIN_RESERVATION_MS);
+      const renewed = [this.renewedAt('identifier', now), this.renewedAt('password', now)];
+      const known = renewed.filter((t): t is number => t !== undefined);
+      return {
+        ...verdict,
+        credentialsRenewedAt: known.length > 0 ? Math.max(...known) : null,
+        recentFailures: lists.reduce((n, l) => n + l.failures.length, 0),
+      };
+    });
   }
 
-  /** Records the outcome of a login attempt from `network`: a success clears its failures. */
+  /** The attempts of a failure list still waiting for their outcome. */
+  private reservations(key: string, now: number): number[] {
+    return (this.read<number[]>(`reserved:${key}`, now) ?? []).filter((t) => t > now - LOGIN_RESERVATION_MS);
+  }
+
+  /**
+   * Records the outcome of a login attempt from `network`: a success clears its failures and
+   * reservations; a failure takes the place of its reservation.
+   */
   loginRecord(subject: string, network: Network, success: boolean, now: number): void {
     this.atomically(now, () => {
       for (const [key, limits] of this.loginKeys(subject, network)) {
         if (success) {
           this.remove(key);
+          this.remove(`reserved:${key}`);
           continue;
         }
+        const reserved = this.reservations(key, now);
+        if (reserved.length > 0) this.write(`reserved:${key}`, reserved.slice(1), now + LOGIN_RESERVATION_MS);
         const failures = (this.read<number[]>(key, now) ?? []).filter((t) => t > now - HOUR_MS);
         failures.push(now);
         this.write(key, failures.slice(-limits.hourlyCap), now + HOUR_MS);

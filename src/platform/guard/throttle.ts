@@ -14,6 +14,11 @@ export const FREE_WINDOW_MS = 15 * 60_000;
 export const MAX_DELAY_MS = 5 * 60_000;
 export const HOURLY_CAP = 100;
 export const HOUR_MS = 60 * 60_000;
+/**
+ * How long a login attempt let through counts as a failure while its password is checked
+ * (one PBKDF2 and a read: milliseconds). A request that dies meanwhile frees its place then.
+ */
+export const LOGIN_RESERVATION_MS = 10_000;
 
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
 

@@ -158,7 +158,8 @@ async function passwordMode(
   const verdict = await guard.loginCheck(network, now);
   if (!verdict.ok) return { ok: false, refusal: 'throttled', retryAfterMs: verdict.retryAfterMs };
   const success = await sameSecret(password, given);
-  if (!success || verdict.recentFailures > 0) await guard.loginRecord(network, success, now);
+  // The check reserved this attempt: its outcome takes the reservation's place.
+  await guard.loginRecord(network, success, now);
   if (!success) return { ok: false, refusal: 'bad_credentials' };
   return { ok: true, operator: LOCAL_OPERATOR };
 }
