@@ -25,7 +25,7 @@ import { webhookRoutes } from './features/webhooks/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
 import { handOverBookmark, readBookmark } from './platform/d1-bookmark';
-import { AppError, describeError, ERRORS } from './platform/errors';
+import { AppError, describeError, ERRORS, UNAVAILABLE_RETRY_AFTER_SECONDS } from './platform/errors';
 import { log } from './platform/log';
 import { pbkdf2Hasher } from './platform/passwords';
 import { securityHeaders } from './platform/security';
@@ -49,6 +49,15 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   const resolved: AppDeps = { clock: systemClock, hasher: pbkdf2Hasher, ...deps };
   const app = new Hono<AppEnv>();
 
+  // Every 503 says when to try again — onError's pages, the operator API's refusals and each
+  // flow's own "not taken into account" screens alike: set here, once, so none can forget it.
+  // A 503 that already says it (a longer wait it knows of) keeps its own.
+  app.use(async (c, next) => {
+    await next();
+    if (c.res.status === 503 && !c.res.headers.has('Retry-After')) {
+      c.res.headers.set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    }
+  });
   app.use(securityHeaders);
   app.use(
     languageDetector({
