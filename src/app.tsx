@@ -138,6 +138,15 @@ export function createApp(deps: Partial<AppDeps> = {}) {
       const key = answer.status >= 500 ? 'operator.error.unavailable' : 'operator.error.bad_request';
       return refusal(c, answer.status, key, { detail: answer.code });
     }
+    if (c.req.path === BALLOT) {
+      // The booth reads the cast's answer as JSON and shows its message: an HTML page would
+      // leave the voter with a bare "failed". Nothing was cast (the box's own silence is the
+      // route's `unavailable`), so the message is the one that says so.
+      c.header('Cache-Control', 'no-store');
+      const t = c.get('t') ?? translator('fr');
+      const error = answer.code === 'storage_unavailable' ? 'unavailable' : answer.code;
+      return c.json({ error, message: t(answer.message) }, answer.status);
+    }
     return errorPage(c, answer.message, answer.status);
   });
   return app;
