@@ -135,6 +135,8 @@ export function createApp(deps: Partial<AppDeps> = {}) {
       log.error(answer.code, err, { reason: err instanceof AppError ? err.reason : undefined });
     }
     if (isOperatorApi(c.req.path)) {
+      // Also when the error came before the API's own no-store (authenticating, say).
+      c.header('Cache-Control', 'no-store');
       const key = answer.status >= 500 ? 'operator.error.unavailable' : 'operator.error.bad_request';
       return refusal(c, answer.status, key, { detail: answer.code });
     }
