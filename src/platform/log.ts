@@ -42,6 +42,8 @@ export type LogCode =
   | 'ballot_box_refused'
   | 'emargement_not_confirmed'
   | 'cast_not_recorded'
+  | 'renewal_confirm_failed'
+  | 'audit_heads_kept'
   | 'delivery_alerts_failed'
   | 'alert_mail_not_queued'
   | 'alert_webhook_failed'
