@@ -140,6 +140,11 @@ export function createApp(deps: Partial<AppDeps> = {}) {
       const key = answer.status >= 500 ? 'operator.error.unavailable' : 'operator.error.bad_request';
       return refusal(c, answer.status, key, { detail: answer.code });
     }
+    if (isHook(c.req.path)) {
+      // A provider's webhook reads JSON; a 503 with Retry-After has it send the receipt again.
+      c.header('Cache-Control', 'no-store');
+      return c.json({ error: answer.status >= 500 ? 'unavailable' : answer.code }, answer.status);
+    }
     if (c.req.path === BALLOT) {
       // The booth reads the cast's answer as JSON and shows its message: an HTML page would
       // leave the voter with a bare "failed". Nothing was cast (the box's own silence is the
