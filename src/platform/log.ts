@@ -43,6 +43,7 @@ export type LogCode =
   | 'emargement_not_confirmed'
   | 'cast_not_recorded'
   | 'renewal_confirm_failed'
+  | 'audit_queue_refused'
   | 'audit_heads_kept'
   | 'delivery_alerts_failed'
   | 'alert_mail_not_queued'

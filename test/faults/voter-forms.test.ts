@@ -230,3 +230,29 @@ describe('the 503 page', () => {
     expect(text(await en.text())).toContain('The service is temporarily unavailable.');
   });
 });
+
+describe('the AUDIT queue refusing', () => {
+  it('keeps the event of a login attempt: written straight into D1', async () => {
+    const w = faultyWorld(START);
+    w.faults.audit.set('throws');
+    const wrong = await w.h.post('/login', {
+      identifier: DEMO.identifier,
+      password: 'wrong-password',
+      ...(await code(w.h)),
+    });
+    expect(wrong.status).toBe(401);
+    const right = await w.h.post('/login', {
+      identifier: DEMO.identifier,
+      password: DEMO.password,
+      ...(await code(w.h)),
+    });
+    expect(right.status).toBe(303);
+    const events = await env.DB.prepare(
+      `SELECT outcome, chain FROM audit_events WHERE event = 'login' ORDER BY seq`,
+    ).all<{ outcome: string; chain: string }>();
+    expect(events.results).toEqual([
+      { outcome: 'failure', chain: 'queue' },
+      { outcome: 'success', chain: 'queue' },
+    ]);
+  });
+});
