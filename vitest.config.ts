@@ -22,7 +22,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      include: ['test/{unit,integration,durable}/**/*.test.{ts,tsx}'],
+      include: ['test/{unit,integration,durable,faults}/**/*.test.{ts,tsx}'],
       setupFiles: ['./test/setup.ts'],
       testTimeout: 30_000,
       hookTimeout: 30_000,

@@ -25,7 +25,7 @@ import { webhookRoutes } from './features/webhooks/routes';
 import { isLocale, translator, type MessageKey } from './i18n';
 import { systemClock } from './platform/clock';
 import { handOverBookmark, readBookmark } from './platform/d1-bookmark';
-import { AppError, describeError, ERRORS } from './platform/errors';
+import { AppError, describeError, ERRORS, UNAVAILABLE_RETRY_AFTER_SECONDS } from './platform/errors';
 import { log } from './platform/log';
 import { pbkdf2Hasher } from './platform/passwords';
 import { securityHeaders } from './platform/security';
@@ -49,6 +49,15 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   const resolved: AppDeps = { clock: systemClock, hasher: pbkdf2Hasher, ...deps };
   const app = new Hono<AppEnv>();
 
+  // Every 503 says when to try again — onError's pages, the operator API's refusals and each
+  // flow's own "not taken into account" screens alike: set here, once, so none can forget it.
+  // A 503 that already says it (a longer wait it knows of) keeps its own.
+  app.use(async (c, next) => {
+    await next();
+    if (c.res.status === 503 && !c.res.headers.has('Retry-After')) {
+      c.res.headers.set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    }
+  });
   app.use(securityHeaders);
   app.use(
     languageDetector({
@@ -126,8 +135,24 @@ export function createApp(deps: Partial<AppDeps> = {}) {
       log.error(answer.code, err, { reason: err instanceof AppError ? err.reason : undefined });
     }
     if (isOperatorApi(c.req.path)) {
+      // Also when the error came before the API's own no-store (authenticating, say).
+      c.header('Cache-Control', 'no-store');
       const key = answer.status >= 500 ? 'operator.error.unavailable' : 'operator.error.bad_request';
       return refusal(c, answer.status, key, { detail: answer.code });
+    }
+    if (isHook(c.req.path)) {
+      // A provider's webhook reads JSON; a 503 with Retry-After has it send the receipt again.
+      c.header('Cache-Control', 'no-store');
+      return c.json({ error: answer.status >= 500 ? 'unavailable' : answer.code }, answer.status);
+    }
+    if (c.req.path === BALLOT) {
+      // The booth reads the cast's answer as JSON and shows its message: an HTML page would
+      // leave the voter with a bare "failed". Nothing was cast (the box's own silence is the
+      // route's `unavailable`), so the message is the one that says so.
+      c.header('Cache-Control', 'no-store');
+      const t = c.get('t') ?? translator('fr');
+      const error = answer.code === 'storage_unavailable' ? 'unavailable' : answer.code;
+      return c.json({ error, message: t(answer.message) }, answer.status);
     }
     return errorPage(c, answer.message, answer.status);
   });

@@ -3,6 +3,7 @@
  * Object classes.
  */
 import { createApp } from './app';
+import { outbox } from './db/schema';
 import { d1AuditTrail } from './platform/audit';
 import { consumeAudit, type QueuedAudit } from './platform/audit-consumer';
 import { DAILY_HEADS_CRON, durableHeadWitness, headRecipients, mailHeads } from './platform/audit-head';
@@ -67,11 +68,18 @@ export default {
    */
   async scheduled(controller, env) {
     if (controller.cron === DAILY_HEADS_CRON) {
+      const delivery = queueDelivery(env.DELIVERY, env.DELIVERY_KEY);
+      const at = controller.scheduledTime;
       await mailHeads(
         durableHeadWitness(env.AUDIT_HEAD),
-        queueDelivery(env.DELIVERY, env.DELIVERY_KEY),
+        delivery,
         headRecipients(env.AUDIT_HEAD_RECIPIENTS),
-        controller.scheduledTime,
+        at,
+        async (message) => {
+          await database(env.DB)
+            .insert(outbox)
+            .values(await delivery.prepare(message, at));
+        },
       );
       return;
     }

@@ -112,20 +112,34 @@ export function headReport(heads: readonly ChainHead[], to: string, now: number)
 
 /**
  * The cron's work (src/index.ts `scheduled`): every head, by e-mail through the delivery
- * queue, to each operator. Throws when a message cannot be queued, so the run shows as failed.
+ * queue, to each operator. A message the queue refuses is `keep`-ed (the outbox, which the
+ * every-minute relay hands over): a cron is not run again, and the day's heads would be lost.
+ * Throws when a message can be neither queued nor kept, so the run shows as failed.
  */
 export async function mailHeads(
   witness: HeadWitness,
   delivery: Delivery,
   recipients: readonly string[],
   now: number,
+  keep?: (message: OutboundMessage) => Promise<void>,
 ): Promise<number> {
   if (recipients.length === 0) {
     log.error('audit_heads_no_recipient');
     return 0;
   }
   const heads = await witness.heads();
-  await Promise.all(recipients.map((to) => delivery.send(headReport(heads, to, now))));
+  await Promise.all(
+    recipients.map(async (to) => {
+      const message = headReport(heads, to, now);
+      try {
+        await delivery.send(message);
+      } catch (err) {
+        if (!keep) throw err;
+        log.error('audit_heads_kept', err);
+        await keep(message);
+      }
+    }),
+  );
   log.info('audit_heads_mailed', { chains: heads.length, operators: recipients.length });
   return recipients.length;
 }

@@ -13,7 +13,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { auditEvents, type AuditEvent } from '../db/schema';
-import { linkRecords, type ChainedRecord, type ChainHead } from './audit-chain';
+import { CHAINS, linkRecords, type ChainedRecord, type ChainHead } from './audit-chain';
 import type { HeadWitness } from './audit-head';
 import type { Database } from './database';
 import { log } from './log';
@@ -27,10 +27,22 @@ export interface Audit {
   record(event: AuditRecord): Promise<void>;
 }
 
-export function queuedAudit(queue: Queue): Audit {
+/**
+ * `trail`: where an event goes when the queue refuses it — straight into the `queue` chain in
+ * D1, as the consumer would have written it (a race with the consumer for the chain's next link
+ * is what `append` already retries). An attempt the request went on to make (a login counted in
+ * the voter's object) keeps its event; only when D1 refuses too does `record` throw.
+ */
+export function queuedAudit(queue: Queue, trail?: AuditTrail): Audit {
   return {
     async record(record) {
-      await queue.send({ kind: 'audit', record });
+      try {
+        await queue.send({ kind: 'audit', record });
+      } catch (err) {
+        if (!trail) throw err;
+        log.error('audit_queue_refused', err);
+        await trail.append(CHAINS.queue, [record]).catch(() => Promise.reject(err));
+      }
     },
   };
 }

@@ -27,6 +27,13 @@ export const ERRORS: Record<ErrorCode, { status: ContentfulStatusCode; message: 
 };
 
 /**
+ * What a 503 tells the client to wait before trying again (HTTP Retry-After, in seconds): a
+ * binding's outage is usually over within a minute, and a client that waits this long does not
+ * add to the load of one that is coming back. Every 503 carries it (app.tsx sets it in one place).
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
+
+/**
  * Why, when the code alone does not say it. One of ours, never text from elsewhere: the log
  * line of a failed request carries it (platform/log.ts).
  */

@@ -142,7 +142,7 @@ export function buildServices(
     links: kvLinks(env.TOKENS, env.NUMIC_HMAC_KEY, env.PUBLIC_ORIGIN),
     captcha,
     delivery: queueDelivery(env.DELIVERY, env.DELIVERY_KEY, db, primary, trail),
-    audit: queuedAudit(env.AUDIT),
+    audit: queuedAudit(env.AUDIT, trail),
     election: {
       current: () => currentElection(db, env.ELECTION_ID, deps.clock()),
       fresh: () => freshElection(primary, env.ELECTION_ID, deps.clock()),

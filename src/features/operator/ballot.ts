@@ -40,7 +40,7 @@ export async function trusteeKeys(texts: readonly string[]): Promise<TrusteePubl
 }
 
 export async function prepareBallots(
-  s: Pick<Services, 'clock' | 'electionAdmin' | 'ballotSetup' | 'audit'>,
+  s: Pick<Services, 'clock' | 'electionAdmin' | 'ballotSetup'>,
   operator: Operator,
   texts: readonly string[],
 ): Promise<{ reject: Rejection } | { prepared: PreparedSetup[] }> {
@@ -53,13 +53,13 @@ export async function prepareBallots(
     return { reject: { status: 409, key: 'operator.error.ballot_already' } as Rejection };
   }
   const now = s.clock();
-  const prepared = await s.ballotSetup.prepare({ trustees: keys, title: election.title, now });
-  await s.audit.record(
-    operatorEvent('operator.ballot.prepare', operator, now, {
-      constituencies: prepared.map((p) => p.constituency),
-      trustees: keys.length,
-    }),
-  );
+  const prepared = await s.ballotSetup.prepare({
+    trustees: keys,
+    title: election.title,
+    now,
+    audit: (constituencies) =>
+      operatorEvent('operator.ballot.prepare', operator, now, { constituencies, trustees: keys.length }),
+  });
   return { prepared };
 }
 

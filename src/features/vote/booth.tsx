@@ -15,6 +15,7 @@ import { BOOTH_SCRIPT } from '../../platform/ballot/booth-script';
 import { SESSION_COOKIE } from '../../platform/sessions';
 import { openSession } from '../../platform/voter-session';
 import { Layout } from '../../views/layout';
+import { recordVote } from './service';
 
 export const boothRoutes = new Hono<AppEnv>();
 
@@ -37,6 +38,9 @@ boothRoutes.get('/', async (c) => {
   // The credential is opened only for a booth to show: a receipt never needs it.
   const ballot = await s.ballots.forVoter(open.voter.id, { open: state.state !== 'voted' });
   if (state.state === 'voted') {
+    // The box holds the vote; a D1 that failed at the cast has not recorded it yet (receipt,
+    // notice, tracker, event): the receipt's page, where the voter is sent back, records it.
+    if (ballot) await recordVote(s, { ...open.voter, numicHmac }, ballot, state, s.clock());
     return c.html(
       <Shell c={c}>
         <h1>{t('booth.receiptTitle')}</h1>

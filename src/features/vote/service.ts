@@ -9,6 +9,7 @@
  */
 import { verifyBallot } from '../../ballot';
 import type { Voter } from '../../db/schema';
+import type { VoterBallot } from '../../platform/ballot/ballots';
 import type { CastSession } from '../../platform/ballot/emargement';
 import { translator } from '../../i18n';
 import { formatParisNamed } from '../../i18n/dates';
@@ -101,7 +102,12 @@ export async function castBallot(
     session,
   );
   if (begun.kind === 'session-ended') return begun;
-  if (begun.kind === 'voted') return { kind: 'voted', tracker: begun.tracker, at: begun.at };
+  if (begun.kind === 'voted') {
+    // Voted in the object but not in D1: the box took the ballot while D1 could not record it,
+    // or the object's alarm put it there. Recorded now, or its receipt and event are lost.
+    await recordVote(s, { ...voter, numicHmac }, ballot, begun, now);
+    return { kind: 'voted', tracker: begun.tracker, at: begun.at };
+  }
   if (begun.kind === 'pending-other') return { kind: 'refused', reason: 'pending' };
 
   let boxed;
@@ -123,19 +129,42 @@ export async function castBallot(
   // box holds the ballot, so a lost confirmation is settled by the object's alarm, and a retry
   // in the meantime finds the same tracker pending and the box answering 'already'.
   s.background(guard.finishCast(verified.tracker, now));
-  const election = await s.election.current();
-  const notices = await Promise.all(
-    castMessages(
-      { ...voter, numicHmac },
-      { tracker: verified.tracker, at, fingerprint: ballot.fingerprint, election: election.title, origin: s.origin },
-    ).map((m) => s.delivery.prepare(m, now)),
-  );
+  await recordVote(s, { ...voter, numicHmac }, ballot, { tracker: verified.tracker, at }, now);
+  return { kind: 'cast', tracker: verified.tracker, at, fingerprint: ballot.fingerprint };
+}
+
+/**
+ * What a ballot in the box is recorded with in D1, once (platform/ballot/ballots.ts): the
+ * credential wiped, the voter counted, the tracker indexed for /verifier, the receipt and the
+ * notice in the outbox, the `vote.cast` event — all or nothing. Called again (the next cast, the
+ * booth's page) while D1 has not recorded it: the box or the voter's object may hold a vote that
+ * a failing D1 could not record, and this is how it is caught up. A failure is logged; the
+ * ballot in the box stands.
+ */
+export async function recordVote(
+  s: Pick<Services, 'ballots' | 'delivery' | 'election' | 'origin' | 'background'>,
+  voter: Voter & { numicHmac: string },
+  ballot: Pick<VoterBallot, 'constituency' | 'fingerprint' | 'votedAt'>,
+  vote: { tracker: string; at: number },
+  now: number,
+): Promise<void> {
+  if (ballot.votedAt !== null) return;
   try {
+    const election = await s.election.current();
+    const notices = await Promise.all(
+      castMessages(voter, {
+        tracker: vote.tracker,
+        at: vote.at,
+        fingerprint: ballot.fingerprint,
+        election: election.title,
+        origin: s.origin,
+      }).map((m) => s.delivery.prepare(m, now)),
+    );
     await s.ballots.recordCast(
-      { voterId: voter.id, constituency: ballot.constituency, tracker: verified.tracker, at, notices },
+      { voterId: voter.id, constituency: ballot.constituency, tracker: vote.tracker, at: vote.at, notices },
       {
         event: 'vote.cast',
-        numicHmac,
+        numicHmac: voter.numicHmac,
         at: now,
         outcome: 'success',
         detail: JSON.stringify({ constituency: ballot.constituency }),
@@ -148,8 +177,7 @@ export async function castBallot(
       ),
     );
   } catch (err) {
-    // The ballot is in the box and the vote recorded: the receipt on screen stands.
+    // The ballot is in the box: the receipt on screen stands, and the next visit records it.
     log.error('cast_not_recorded', err);
   }
-  return { kind: 'cast', tracker: verified.tracker, at, fingerprint: ballot.fingerprint };
 }

@@ -53,7 +53,16 @@ export type FreezeOutcome =
   | { kind: 'not_prepared' };
 
 export interface BallotSetup {
-  prepare(input: { trustees: readonly TrusteePublicKey[]; title: string; now: number }): Promise<PreparedSetup[]>;
+  /**
+   * Each open contest's election written (once), with `audit(constituencies)` in the same D1
+   * batch: a setup is never written without its event, nor its event without it.
+   */
+  prepare(input: {
+    trustees: readonly TrusteePublicKey[];
+    title: string;
+    now: number;
+    audit: (constituencies: string[]) => AuditRecord;
+  }): Promise<PreparedSetup[]>;
   credentials(constituency: string, after: number, now: number): Promise<{ created: number; next: number | null }>;
   freeze(
     constituency: string,
@@ -88,7 +97,7 @@ export function d1BallotSetup(
 
   return {
     sealContext,
-    async prepare({ trustees, title, now }) {
+    async prepare({ trustees, title, now, audit }) {
       const d = primary();
       const open = await d
         .select()
@@ -96,20 +105,20 @@ export function d1BallotSetup(
         .where(and(eq(contests.electionId, electionId), isNull(contests.ballotSetUpAt)))
         .orderBy(asc(sql`CAST(${contests.constituency} AS INTEGER)`))
         .all();
-      const out: PreparedSetup[] = [];
-      for (const contest of open) {
-        let setup = await d
-          .select()
-          .from(ballotSetups)
-          .where(eq(ballotSetups.constituency, contest.constituency))
-          .get();
-        if (!setup) {
+      const existing = new Set(
+        (await d.select({ constituency: ballotSetups.constituency }).from(ballotSetups).all()).map(
+          (r) => r.constituency,
+        ),
+      );
+      const rows = open
+        .filter((contest) => !existing.has(contest.constituency))
+        .map((contest) => {
           const answers = JSON.parse(contest.answers) as string[];
           const question: Question = contest.blank
             ? singleChoiceQuestion(contest.question, answers)
             : { question: contest.question, answers, min: 1, max: 1 };
           const uuid = generateElectionUuid();
-          const row = {
+          return {
             constituency: contest.constituency,
             uuid,
             electionJson: electionJson({
@@ -122,9 +131,17 @@ export function d1BallotSetup(
             trusteesJson: trusteesJson(trustees),
             createdAt: now,
           };
-          await d.insert(ballotSetups).values(row).onConflictDoNothing();
-          setup = await d.select().from(ballotSetups).where(eq(ballotSetups.constituency, contest.constituency)).get();
-        }
+        });
+      await trail.append(CHAINS.operator(), [audit(open.map((c) => c.constituency))], (b) =>
+        rows.map((row) => b.insert(ballotSetups).values(row).onConflictDoNothing()),
+      );
+      const out: PreparedSetup[] = [];
+      for (const contest of open) {
+        const setup = await d
+          .select({ uuid: ballotSetups.uuid })
+          .from(ballotSetups)
+          .where(eq(ballotSetups.constituency, contest.constituency))
+          .get();
         out.push({
           constituency: contest.constituency,
           uuid: setup!.uuid,

@@ -11,6 +11,7 @@ import { and, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { outbox } from '../../db/schema';
 import type { Database } from '../database';
+import { log } from '../log';
 import { CONFIRM_WITHIN_MS, type Credential } from '../guard/renewal';
 import { sealSecret } from './seal';
 import { SECRET_PLACEHOLDER, type OutboundMessage } from './types';
@@ -133,7 +134,11 @@ export async function relayPending(
     .from(outbox)
     .where(and(isNotNull(outbox.confirms), gt(outbox.createdAt, now - CONFIRM_WITHIN_MS)))
     .all();
-  await Promise.all(recent.map((r) => confirm(JSON.parse(r.confirms!) as Confirmation)));
+  // One voter's object unreachable must not hold back every other message: a confirmation
+  // that fails is logged and tried again at the next run (the rows stay recent for a while).
+  const confirmed = await Promise.allSettled(recent.map((r) => confirm(JSON.parse(r.confirms!) as Confirmation)));
+  const failed = confirmed.filter((c): c is PromiseRejectedResult => c.status === 'rejected');
+  if (failed.length > 0) log.error('renewal_confirm_failed', failed[0]!.reason, { renewals: failed.length });
   const rows = await db
     .select({ id: outbox.id, body: outbox.body })
     .from(outbox)
