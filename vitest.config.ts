@@ -3,6 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run inside workerd against real D1, KV, Durable Objects and queues (miniflare).
 // Secrets are fixed test values; DEV_TOOLS is on as in .dev.vars (tests check the loopback rule).
+function hostileRuns(): number {
+  const runs = Number(process.env.HOSTILE_RUNS ?? 300);
+  if (!Number.isSafeInteger(runs) || runs < 1)
+    throw new Error(`HOSTILE_RUNS: a positive integer, not ${process.env.HOSTILE_RUNS}`);
+  return runs;
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations');
   return {
@@ -22,7 +29,10 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      include: ['test/{unit,integration,durable}/**/*.test.{ts,tsx}'],
+      include: ['test/{unit,integration,durable,hostile}/**/*.test.{ts,tsx}'],
+      // Runs per property of test/hostile/ (read there with `inject`): 300 in `npm test`,
+      // 10 000 in `npm run test:soak`.
+      provide: { hostileRuns: hostileRuns() },
       setupFiles: ['./test/setup.ts'],
       testTimeout: 30_000,
       hookTimeout: 30_000,

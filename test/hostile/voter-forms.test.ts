@@ -1,0 +1,149 @@
+/**
+ * Hostile input on the voters' forms: login, the identifier renewal (request, the link's page
+ * and its "Valider"), the password renewal and the assistance form. Each input: never a 5xx,
+ * the form again with a translated message for every refusal, everything typed escaped, and
+ * nothing written by a refusal (invariants.ts).
+ */
+import { env } from 'cloudflare:test';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { hmacHex } from '../../src/platform/crypto';
+import { seedElection, seedVoter } from '../helpers';
+import { RUNS, hostileFields, hostileIdentifier, hostileNumic, hostileString, MARKER } from './arbitraries';
+import { assertFormAnswer, assertUnchanged, snapshot } from './invariants';
+import { formCase, formProperty, surface } from './surface';
+
+const TIMEOUT = 60_000 + RUNS * 200;
+
+beforeEach(async () => {
+  await seedElection();
+  await seedVoter();
+});
+
+/** A string as a path segment: its UTF-8 bytes (a lone surrogate as U+FFFD), percent-encoded. */
+const percentEncoded = (v: string) =>
+  [...new TextEncoder().encode(v)]
+    .map((b) =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
+
+const intent = fc.oneof(hostileString, fc.constantFrom('refresh', 'REFRESH', 'refresh '));
+
+describe('hostile input on the voters’ forms', () => {
+  it(
+    'login (POST /login)',
+    async () => {
+      await formProperty(surface(), {
+        path: '/login',
+        action: '/login',
+        code: true,
+        cases: formCase(hostileFields(['identifier', 'password', 'intent'], { identifier: hostileIdentifier, intent })),
+        allowed: [200, 400, 401, 413, 429],
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'identifier renewal request (POST /identifiant-perdu)',
+    async () => {
+      await formProperty(surface(), {
+        path: '/identifiant-perdu',
+        code: true,
+        cases: formCase(hostileFields(['numic', 'email', 'intent'], { numic: hostileNumic, intent })),
+        allowed: [200, 400, 413, 429],
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'password renewal request (POST /mot-de-passe-perdu)',
+    async () => {
+      await formProperty(surface(), {
+        path: '/mot-de-passe-perdu',
+        code: true,
+        cases: formCase(
+          hostileFields(['identifier', 'numic', 'intent'], {
+            identifier: hostileIdentifier,
+            numic: hostileNumic,
+            intent,
+          }),
+        ),
+        allowed: [200, 400, 409, 413, 429],
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'assistance form (POST /aide)',
+    async () => {
+      const topic = fc.oneof(hostileString, fc.constantFrom('sms', 'email', 'identifier', 'password', 'other'));
+      await formProperty(surface(), {
+        path: '/aide',
+        action: '/aide#contact',
+        code: true,
+        cases: formCase(
+          hostileFields(['name', 'email', 'numic', 'topic', 'message', 'intent'], {
+            numic: hostileNumic,
+            topic,
+            intent,
+          }),
+        ),
+        allowed: [200, 400, 413, 429],
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the renewal link’s "Valider" (POST /r), with made-up and real links',
+    async () => {
+      const s = surface();
+      const ref = await hmacHex(env.NUMIC_HMAC_KEY, '00123456');
+      const refs = fc.oneof(hostileString, fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), fc.constant(ref.slice(0, 43)));
+      const tokens = fc.oneof(hostileString, fc.stringMatching(/^[A-Za-z0-9_-]{32}$/));
+      await formProperty(s, {
+        path: '/r',
+        code: true,
+        cases: formCase(hostileFields(['ref', 'token', 'password', 'intent'], { ref: refs, token: tokens, intent })),
+        allowed: [200, 400, 401, 404, 410, 413, 429],
+        pages: [404, 410],
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the renewal link’s page (GET /r/<ref>/<token>) with hostile paths',
+    async () => {
+      const s = surface();
+      const segment = fc.oneof(
+        hostileString.map(percentEncoded),
+        fc.constantFrom('%FF', '%E2%82', '%', '%%', '%C0%AF', '..', '.', '%2e%2e', '%2F', '%00', ';x', '?x', '#x'),
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,60}$/),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(segment, { minLength: 0, maxLength: 4 }), async (parts) => {
+          const before = await snapshot();
+          const path = `/r/${parts.join('/')}`;
+          const res = await s.fetch(path);
+          const html = await res.text();
+          assertFormAnswer(
+            { status: res.status, html, type: res.headers.get('content-type') ?? '' },
+            '/r',
+            `GET ${path}`,
+            [200, 404, 410],
+            [404, 410],
+          );
+          expect(html.includes(`<${MARKER}`)).toBe(false);
+          await assertUnchanged(before, `GET ${path}`);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
+});
