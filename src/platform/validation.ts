@@ -55,6 +55,23 @@ export function formValues(data: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * The posted form's string fields (a file or a repeated field is left out), or null when the
+ * body cannot be read as a form — a multipart body cut short or without its boundary, which
+ * `parseBody` throws for: uncaught, onError takes it for a binding that failed (a 503).
+ */
+export async function readForm(c: Context): Promise<Record<string, string> | null> {
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    return null;
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
 export type Rerender = (
   c: Context<AppEnv>,
   values: Record<string, string>,

@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { MessageKey } from '../../../i18n';
 import { CONSOLE_SESSION_MS } from '../../../platform/operators/auth';
+import { readForm } from '../../../platform/validation';
 import { Field } from '../../../views/form';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
@@ -101,8 +102,8 @@ consoleRoutes.get('/', async (c) => {
 
 consoleRoutes.post('/connexion', async (c) => {
   const s = c.var.services;
-  const body = await c.req.parseBody();
-  const password = typeof body.password === 'string' ? body.password : '';
+  const body = await readForm(c);
+  const password = body?.password ?? '';
   const now = s.clock();
   const result = await s.operators.authenticate(
     {
