@@ -129,6 +129,13 @@ export function createApp(deps: Partial<AppDeps> = {}) {
       const key = answer.status >= 500 ? 'operator.error.unavailable' : 'operator.error.bad_request';
       return refusal(c, answer.status, key, { detail: answer.code });
     }
+    // The booth's script and Brevo read JSON: a body too large (or any refusal before the
+    // route) is answered in JSON there too, never with the HTML error page.
+    if (c.req.path === BALLOT || isHook(c.req.path)) {
+      const t = c.get('t') ?? translator('fr');
+      c.header('Cache-Control', 'no-store');
+      return c.json({ error: answer.code, message: t(answer.message) }, answer.status);
+    }
     return errorPage(c, answer.message, answer.status);
   });
   return app;
