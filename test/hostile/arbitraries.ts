@@ -229,7 +229,7 @@ const BAD_PERCENT = ['%FF', '%C0%AF', '%ED%A0%80', '%E2%82', '%', '%G1', '%u0041
 
 const ORIGIN_HEADER = 'http://127.0.0.1:8787';
 
-function concat(parts: (string | number[])[]): Uint8Array {
+function concat(parts: (string | number[])[]): Uint8Array<ArrayBuffer> {
   const chunks = parts.map((p) => (typeof p === 'string' ? new TextEncoder().encode(p) : new Uint8Array(p)));
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
@@ -355,7 +355,7 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** A JSON body that is not JSON: cut, with a BOM, invalid UTF-8, NaN, comments… */
-export const brokenJsonText: fc.Arbitrary<string | Uint8Array> = fc.oneof(
+export const brokenJsonText: fc.Arbitrary<string | Uint8Array<ArrayBuffer>> = fc.oneof(
   fc.constantFrom(
     '',
     '{',

@@ -103,6 +103,8 @@ export async function formProperty(
     headers?: Record<string, string>;
     /** Some refusals write state by design (a wrong password counts against the link). */
     writes?: (status: number) => boolean;
+    /** The route never writes, whatever it answers: the state is checked after every answer. */
+    always?: boolean;
   },
 ) {
   let run = 0;
@@ -120,7 +122,8 @@ export async function formProperty(
       const answer = { status: res.status, html: await res.text(), type: res.headers.get('content-type') ?? '' };
       const what = `POST ${opts.path} (${how})`;
       assertFormAnswer(answer, opts.action ?? opts.path, what, opts.allowed, opts.pages);
-      if (before && res.status >= 400 && !opts.writes?.(res.status)) await assertUnchanged(before, what);
+      if (before && (opts.always || res.status >= 400) && !opts.writes?.(res.status))
+        await assertUnchanged(before, what);
     }),
     { numRuns: RUNS },
   );
