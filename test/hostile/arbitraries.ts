@@ -374,3 +374,71 @@ export const brokenJsonText: fc.Arbitrary<string | Uint8Array<ArrayBuffer>> = fc
   fc.integer({ min: 1000, max: 200_000 }).map((n) => '['.repeat(n)),
   hostileString,
 );
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Every place in a JSON value: its path (the value itself is the empty path). */
+function places(v: unknown, path: (string | number)[] = []): (string | number)[][] {
+  const here = [path];
+  if (Array.isArray(v)) return [...here, ...v.flatMap((x, i) => places(x, [...path, i]))];
+  if (v && typeof v === 'object') return [...here, ...Object.entries(v).flatMap(([k, x]) => places(x, [...path, k]))];
+  return here;
+}
+
+/** What happens to one place of a valid body: another value, removed, or repeated `n` times. */
+export type Change = { kind: 'set'; value: unknown } | { kind: 'drop' } | { kind: 'repeat'; n: number };
+
+/**
+ * Changes of one value: numbers and decimals out of range (`extra` adds the caller's own), any
+ * other JSON shape, a hostile string, the value dropped, or repeated into a huge array.
+ */
+export function changeOf(extra: unknown[] = []): fc.Arbitrary<Change> {
+  return fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc
+        .constantFrom<unknown>(
+          '0',
+          '-1',
+          'NaN',
+          '1.5',
+          '9'.repeat(700),
+          '',
+          0,
+          -1,
+          1.5,
+          2 ** 53,
+          -(2 ** 31),
+          1e308,
+          null,
+          true,
+          [],
+          {},
+          ...extra,
+        )
+        .map((value) => ({ kind: 'set' as const, value })),
+    },
+    { weight: 2, arbitrary: hostileJson.map((value) => ({ kind: 'set' as const, value })) },
+    { weight: 2, arbitrary: hostileString.map((value) => ({ kind: 'set' as const, value })) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'drop' as const }) },
+    { weight: 1, arbitrary: fc.integer({ min: 2, max: 400 }).map((n) => ({ kind: 'repeat' as const, n })) },
+  );
+}
+
+/** `value` with its `pick`-th place (of all, modulo) changed. */
+export function mutate(value: unknown, pick: number, change: Change): unknown {
+  const copy = structuredClone(value) as Json;
+  const all = places(copy);
+  const path = all[pick % all.length]!;
+  if (path.length === 0) return change.kind === 'set' ? change.value : copy;
+  const parent = path.slice(0, -1).reduce<Json>((o, k) => (o as Record<string, Json>)[k]!, copy) as
+    Json[] | Record<string, Json>;
+  const key = path[path.length - 1]!;
+  if (change.kind === 'set') (parent as Record<string, unknown>)[key] = change.value;
+  else if (Array.isArray(parent) && typeof key === 'number') {
+    if (change.kind === 'drop') parent.splice(key, 1);
+    else parent.splice(key, 1, ...Array.from({ length: change.n }, () => structuredClone(parent[key]!)));
+  } else if (change.kind === 'drop') delete (parent as Record<string, Json>)[key];
+  else (parent as Record<string, unknown>)[key] = Array.from({ length: change.n }, () => parent[key as never]);
+  return copy;
+}

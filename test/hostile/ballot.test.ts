@@ -20,8 +20,11 @@ import {
   addressOf,
   brokenJsonText,
   formRequest,
+  changeOf,
   hostileFields,
   hostileJson,
+  mutate,
+  type Change,
   hostileString,
   type Encoding,
 } from './arbitraries';
@@ -73,65 +76,8 @@ async function votersBooth() {
   return { cookie, ballot: JSON.parse(ballot.json) as unknown };
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** Every place in a JSON value: its path and the value there. */
-function places(v: unknown, path: (string | number)[] = []): (string | number)[][] {
-  const here = [path];
-  if (Array.isArray(v)) return [...here, ...v.flatMap((x, i) => places(x, [...path, i]))];
-  if (v && typeof v === 'object') return [...here, ...Object.entries(v).flatMap(([k, x]) => places(x, [...path, k]))];
-  return here;
-}
-
-/** What replaces a value: a number out of range, another shape, a huge array, deep nesting… */
-type Change = { kind: 'set'; value: unknown } | { kind: 'drop' } | { kind: 'repeat'; n: number };
-const replacement: fc.Arbitrary<Change> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc
-      .constantFrom(
-        '0',
-        '1',
-        '-1',
-        '01',
-        ' 1',
-        '1e3',
-        '0x10',
-        'NaN',
-        '1.5',
-        String(P),
-        String(P - 1n),
-        String(P + 1n),
-        String(Q),
-        String(Q + 1n),
-        '9'.repeat(700),
-        '',
-      )
-      .map((value) => ({ kind: 'set' as const, value })),
-  },
-  { weight: 2, arbitrary: hostileJson.map((value) => ({ kind: 'set' as const, value })) },
-  { weight: 1, arbitrary: hostileString.map((value) => ({ kind: 'set' as const, value })) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'drop' as const }) },
-  { weight: 1, arbitrary: fc.integer({ min: 2, max: 400 }).map((n) => ({ kind: 'repeat' as const, n })) },
-);
-
-/** The ballot with one value replaced, dropped or repeated `n` times (where it is in an array). */
-function mutate(ballot: unknown, pick: number, change: Change): unknown {
-  const copy = structuredClone(ballot) as Json;
-  const all = places(copy);
-  const path = all[pick % all.length]!;
-  if (path.length === 0) return change.kind === 'set' ? change.value : copy;
-  const parent = path.slice(0, -1).reduce<Json>((o, k) => (o as Record<string, Json>)[k]!, copy) as
-    Json[] | Record<string, Json>;
-  const key = path[path.length - 1]!;
-  if (change.kind === 'set') (parent as Record<string, unknown>)[key] = change.value;
-  else if (Array.isArray(parent) && typeof key === 'number') {
-    if (change.kind === 'drop') parent.splice(key, 1);
-    else parent.splice(key, 1, ...Array.from({ length: change.n }, () => structuredClone(parent[key]!)));
-  } else if (change.kind === 'drop') delete (parent as Record<string, Json>)[key];
-  else (parent as Record<string, unknown>)[key] = Array.from({ length: change.n }, () => parent[key as never]);
-  return copy;
-}
+/** Decimals a ballot's elements and scalars must not be: outside the group, not canonical. */
+const RANGE = [String(P), String(P - 1n), String(P + 1n), String(Q), String(Q + 1n), '01', ' 1', '0x10', '1e3'];
 
 /** A cast's body: a mutated ballot, a ballot of the wrong type, or a body that is not JSON. */
 type CastBody =
@@ -147,7 +93,7 @@ const castBody: fc.Arbitrary<CastBody> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('mutated' as const),
       pick: fc.nat(),
-      change: replacement,
+      change: changeOf(RANGE),
       envelope: fc.constantFrom('string' as const, 'string' as const, 'object' as const),
     }),
   },
