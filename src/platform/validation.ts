@@ -56,14 +56,15 @@ export function formValues(data: unknown): Record<string, string> {
 }
 
 /**
- * The posted form's string fields (a file or a repeated field is left out), or null when the
- * body cannot be read as a form — a multipart body cut short or without its boundary, which
+ * The posted form's string fields (a file or a repeated field is left out: which of two values
+ * was meant cannot be told, and `parseBody` alone would keep the last), or null when the body
+ * cannot be read as a form — a multipart body cut short or without its boundary, which
  * `parseBody` throws for: uncaught, onError takes it for a binding that failed (a 503).
  */
 export async function readForm(c: Context): Promise<Record<string, string> | null> {
   let body: Record<string, unknown>;
   try {
-    body = await c.req.parseBody();
+    body = await c.req.parseBody({ all: true });
   } catch {
     return null;
   }
