@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { createApp } from '../../src/app';
 import { issueChallenge } from '../../src/platform/captcha/challenge';
 import type { PasswordHasher } from '../../src/platform/passwords';
+import type { AppDeps } from '../../src/platform/services';
 import { ORIGIN, T0 } from '../helpers';
 import { capturedQueues } from '../renewal-helpers';
 import {
@@ -34,14 +35,18 @@ export interface Surface {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   bindings: Cloudflare.Env;
   now: number;
+  /** The messages handed to the DELIVERY queue so far. */
+  deliveries(): { html?: string; text: string; subject?: string }[];
 }
 
-export function surface(base: Cloudflare.Env = env, now = T0): Surface {
-  const { bindings } = capturedQueues(base);
-  const app = createApp({ clock: () => now, hasher: refusingHasher });
+export function surface(base: Cloudflare.Env = env, now = T0, deps: Partial<AppDeps> = {}): Surface {
+  const queues = capturedQueues(base);
+  const { bindings } = queues;
+  const app = createApp({ clock: () => now, hasher: refusingHasher, ...deps });
   return {
     bindings,
     now,
+    deliveries: () => queues.deliveries().map((d) => d.body.message as { html?: string; text: string }),
     async fetch(path, init) {
       const ctx = createExecutionContext();
       const res = await app.request(`${ORIGIN}${path}`, init, bindings, ctx);
@@ -94,7 +99,7 @@ export async function formProperty(
   s: Surface,
   opts: {
     path: string;
-    action?: string;
+    action?: string | RegExp;
     cases: fc.Arbitrary<FormCase>;
     /** The form carries a security code (`captcha`, `captchaId`). */
     code?: boolean;
