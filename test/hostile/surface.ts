@@ -37,6 +37,8 @@ export interface Surface {
   now: number;
   /** The messages handed to the DELIVERY queue so far. */
   deliveries(): { html?: string; text: string; subject?: string }[];
+  /** Delivers what the queues hold through the Worker's consumer (to /_dev/outbox). */
+  flush(): Promise<void>;
 }
 
 export function surface(base: Cloudflare.Env = env, now = T0, deps: Partial<AppDeps> = {}): Surface {
@@ -46,6 +48,7 @@ export function surface(base: Cloudflare.Env = env, now = T0, deps: Partial<AppD
   return {
     bindings,
     now,
+    flush: () => queues.flush(),
     deliveries: () => queues.deliveries().map((d) => d.body.message as { html?: string; text: string }),
     async fetch(path, init) {
       const ctx = createExecutionContext();
@@ -93,7 +96,8 @@ export const garbageCode = fc.tuple(
 
 /**
  * Posts each case to `path` and holds the form invariants (invariants.ts), the state
- * unchanged by every refusal.
+ * unchanged by every refusal. Answers how many times each status was seen (so a test can
+ * show its inputs reached the checks behind the first ones).
  */
 export async function formProperty(
   s: Surface,
@@ -113,6 +117,7 @@ export async function formProperty(
   },
 ) {
   let run = 0;
+  const statuses: Record<number, number> = {};
   await fc.assert(
     fc.asyncProperty(opts.cases, codeChoice, garbageCode, async ({ fields, how, seed }, choice, garbage) => {
       run++;
@@ -124,6 +129,7 @@ export async function formProperty(
         ...opts.headers,
       });
       const res = await s.fetch(opts.path, init);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       const answer = { status: res.status, html: await res.text(), type: res.headers.get('content-type') ?? '' };
       const what = `POST ${opts.path} (${how})`;
       assertFormAnswer(answer, opts.action ?? opts.path, what, opts.allowed, opts.pages);
@@ -132,4 +138,5 @@ export async function formProperty(
     }),
     { numRuns: RUNS },
   );
+  return statuses;
 }
