@@ -258,7 +258,8 @@ export function formRequest(fields: Fields, how: Encoding, seed: number, headers
     case 'multipart':
     case 'multipart-file': {
       const fd = new FormData();
-      for (const [k, v] of fields) fd.append(k, v);
+      // workerd's FormData refuses a name ending with a backslash (it could not escape it).
+      for (const [k, v] of fields) fd.append(k.endsWith('\\') ? `${k}_` : k, v);
       if (how === 'multipart-file' && fields[0]) fd.append(fields[0][0], new File([MARKER], 'x.txt'));
       return { method: 'POST', headers: base, body: fd };
     }
@@ -441,4 +442,17 @@ export function mutate(value: unknown, pick: number, change: Change): unknown {
   } else if (change.kind === 'drop') delete (parent as Record<string, Json>)[key];
   else (parent as Record<string, unknown>)[key] = Array.from({ length: change.n }, () => parent[key as never]);
   return copy;
+}
+
+/** Every string in a JSON value, keys included (what an answer may quote back). */
+export function stringsIn(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v.slice(0, 1000)) stringsIn(x, out);
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v).slice(0, 1000)) {
+      out.push(k);
+      stringsIn(x, out);
+    }
+  }
+  return out;
 }

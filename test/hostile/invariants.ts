@@ -3,6 +3,11 @@
  * a translated message, every input string escaped in the page, and — for a refusal — no
  * state written (D1 rows and KV keys the same before and after; only throttle counters and
  * nonces in the Durable Objects and the audit trail may move).
+ *
+ * Each invariant was seen to fail: with the login's echoed identifier left unescaped
+ * (views/code-slot.ts filling `value` raw) the login property fails on
+ * `<script>h0st1le()</script>` raw in the page; with a KV write added to the login's
+ * wrong-password answer it fails on "kv changed by a refused request".
  */
 import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
@@ -79,15 +84,24 @@ export function errorTexts(html: string): string[] {
   return texts.map((t) => t.trim());
 }
 
-/** Each text is a translation, not an empty string, `undefined` or a catalogue key. */
-export function assertTranslated(texts: string[], what: string) {
+/**
+ * Each text is a translation, not an empty string, `undefined` or a catalogue key, and no
+ * placeholder of ours is left unfilled — once what the input carried (`inputs`, which a
+ * message may quote) is taken out of it.
+ */
+export function assertTranslated(texts: string[], what: string, inputs: string[] = []) {
+  const quoted = inputs.filter((v) => v.length > 0).flatMap((v) => [v, v.trim(), escapeHtml(v), escapeHtml(v.trim())]);
   for (const text of texts) {
     expect(text, `${what}: an empty message`).not.toBe('');
     expect(text, `${what}: an untranslated message`).not.toMatch(/^(undefined|null)$/);
     expect(KEY.test(text) && CATALOGUE_KEYS.has(text), `${what}: a catalogue key shown: ${text}`).toBe(false);
-    expect(text, `${what}: a placeholder left unfilled`).not.toMatch(/\{(wait|max|hours|date|count|n)\}/);
+    const ours = quoted.reduce((t, v) => (v ? t.replaceAll(v, '') : t), text);
+    expect(ours, `${what}: a placeholder left unfilled`).not.toMatch(/\{(wait|max|hours|date|count|n|role|detail)\}/);
   }
 }
+
+const escapeHtml = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 export interface FormAnswer {
   status: number;
@@ -108,6 +122,8 @@ export function assertFormAnswer(
   allowed: number[],
   /** Refusals that are a page of their own (a dead link): its message, not the form. */
   pages: number[] = [],
+  /** What the input carried (a message may quote it). */
+  inputs: string[] = [],
 ) {
   expect(a.status, `${what}: a server error`).toBeLessThan(500);
   expect(allowed, `${what}: status ${a.status}`).toContain(a.status);
@@ -121,15 +137,18 @@ export function assertFormAnswer(
     return;
   }
   expect(texts.length, `${what}: a refusal without a message`).toBeGreaterThan(0);
-  assertTranslated(texts, what);
+  assertTranslated(texts, what, inputs);
   if (pages.includes(a.status)) return;
   if (typeof action === 'string') {
     expect(a.html, `${what}: a refusal that is not the form again`).toContain(`action="${action}"`);
   } else expect(a.html, `${what}: a refusal that is not the form again`).toMatch(action);
 }
 
-/** A JSON API's answer to hostile input: never a 5xx, JSON, its refusal `{error, message?}`. */
-export async function assertJsonAnswer(res: Response, what: string, allowed: number[]) {
+/**
+ * A JSON API's answer to hostile input: never a 5xx, JSON, its refusal `{error, message?}`.
+ * `inputs`: what the request carried (its body), which a message may quote.
+ */
+export async function assertJsonAnswer(res: Response, what: string, allowed: number[], inputs: string[] = []) {
   const body = await res.text();
   expect(res.status, `${what}: a server error: ${body.slice(0, 300)}`).toBeLessThan(500);
   expect(allowed, `${what}: status ${res.status}: ${body.slice(0, 300)}`).toContain(res.status);
@@ -137,7 +156,7 @@ export async function assertJsonAnswer(res: Response, what: string, allowed: num
   const data = JSON.parse(body) as Record<string, unknown>;
   if (res.status >= 400) {
     expect(typeof data.error, `${what}: a refusal without its code`).toBe('string');
-    if ('message' in data) assertTranslated([String(data.message)], what);
+    if ('message' in data) assertTranslated([String(data.message)], what, inputs);
   }
   return data;
 }
