@@ -378,9 +378,13 @@ export const brokenJsonText: fc.Arbitrary<string | Uint8Array<ArrayBuffer>> = fc
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** Every place in a JSON value: its path (the value itself is the empty path). */
+/**
+ * Every place in a JSON value down to depth 30: its path (the value itself is the empty path).
+ * Bounded: a deeply nested value (hostileJson's) would overflow the test's own stack.
+ */
 function places(v: unknown, path: (string | number)[] = []): (string | number)[][] {
   const here = [path];
+  if (path.length >= 30) return here;
   if (Array.isArray(v)) return [...here, ...v.flatMap((x, i) => places(x, [...path, i]))];
   if (v && typeof v === 'object') return [...here, ...Object.entries(v).flatMap(([k, x]) => places(x, [...path, k]))];
   return here;
@@ -431,7 +435,10 @@ export function mutate(value: unknown, pick: number, change: Change): unknown {
   const copy = structuredClone(value) as Json;
   const all = places(copy);
   const path = all[pick % all.length]!;
-  if (path.length === 0) return change.kind === 'set' ? change.value : copy;
+  if (path.length === 0) {
+    if (change.kind === 'set') return change.value;
+    return change.kind === 'drop' ? null : Array.from({ length: change.n }, () => copy);
+  }
   const parent = path.slice(0, -1).reduce<Json>((o, k) => (o as Record<string, Json>)[k]!, copy) as
     Json[] | Record<string, Json>;
   const key = path[path.length - 1]!;
@@ -445,13 +452,14 @@ export function mutate(value: unknown, pick: number, change: Change): unknown {
 }
 
 /** Every string in a JSON value, keys included (what an answer may quote back). */
-export function stringsIn(v: unknown, out: string[] = []): string[] {
+export function stringsIn(v: unknown, out: string[] = [], depth = 0): string[] {
   if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v.slice(0, 1000)) stringsIn(x, out);
+  else if (depth >= 30) return out;
+  else if (Array.isArray(v)) for (const x of v.slice(0, 1000)) stringsIn(x, out, depth + 1);
   else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v).slice(0, 1000)) {
       out.push(k);
-      stringsIn(x, out);
+      stringsIn(x, out, depth + 1);
     }
   }
   return out;
