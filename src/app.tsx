@@ -126,7 +126,13 @@ export function createApp(deps: Partial<AppDeps> = {}) {
   app.route('/', passwordRenewalRoutes);
   app.route('/', helpRoutes);
 
-  app.notFound((c) => errorPage(c, ERRORS.not_found.message, ERRORS.not_found.status));
+  // A sub-app's own notFound is not used once it is mounted (hono): the API's unknown paths
+  // must still answer the API's JSON, not the voters' HTML page.
+  app.notFound((c) =>
+    isOperatorApi(c.req.path)
+      ? refusal(c, 404, 'operator.error.not_found')
+      : errorPage(c, ERRORS.not_found.message, ERRORS.not_found.status),
+  );
   app.onError((err, c) => {
     const answer = describeError(err);
     // Our code and the error's name, never its message: a driver's message carries the

@@ -245,6 +245,7 @@ export const en = {
     'This voter’s other credential was renewed less than 24 hours ago: one renewal at a time, nothing was sent.',
   'operator.error.unavailable': 'The service is unavailable for a moment: nothing was changed, try again.',
   'operator.error.not_found': 'Unknown address of the operator interface.',
+  'operator.error.unsupported_type': 'The request body must be JSON (Content-Type: application/json).',
   'booth.title': 'Vote',
   'booth.question': 'Your choice',
   'booth.blank': 'Blank vote',

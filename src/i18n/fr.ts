@@ -255,6 +255,7 @@ export const fr = {
     'L’autre identifiant de cet électeur a été renouvelé il y a moins de 24 heures : un seul renouvellement à la fois, rien n’a été envoyé.',
   'operator.error.unavailable': 'Le service est momentanément indisponible : rien n’a été modifié, réessayez.',
   'operator.error.not_found': 'Adresse inconnue de l’interface des opérateurs.',
+  'operator.error.unsupported_type': 'Le corps de la demande doit être du JSON (Content-Type: application/json).',
   'booth.title': 'Voter',
   'booth.question': 'Votre choix',
   'booth.blank': 'Vote blanc',

@@ -8,7 +8,7 @@ import { verifyAuditTrail } from '../../src/platform/audit-chain';
 import { durableHeadWitness } from '../../src/platform/audit-head';
 import { storedEvents } from '../audit-helpers';
 import { env } from 'cloudflare:test';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   encryptBallot,
   generatePrivateCredential,
@@ -32,7 +32,7 @@ beforeAll(async () => {
   ];
 });
 
-const CAST_ROUNDS = 5 * (Number((env as unknown as { SOAK_SCALE?: string }).SOAK_SCALE ?? '1') || 1);
+const CAST_ROUNDS = 5 * inject('soakScale');
 
 let queues: ReturnType<typeof capturedQueues>;
 const box = () => env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName('box:1'));

@@ -10,7 +10,7 @@
  * that prove nothing more (test/integration/login.test.ts counts real checks).
  */
 import { env } from 'cloudflare:test';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { issueChallenge } from '../../src/platform/captcha/challenge';
 import { generateIdentifier } from '../../src/platform/credentials';
 import { hashPassword, verifyPassword, type PasswordHasher } from '../../src/platform/passwords';
@@ -21,7 +21,7 @@ import { storedEvents } from '../audit-helpers';
 import { DAY, DEMO, harness, seedElection, seedVoter, text, type Harness } from '../helpers';
 import { capturedQueues, linkIn, outbox, pathOf } from '../renewal-helpers';
 
-const SCALE = Number((env as unknown as { SOAK_SCALE?: string }).SOAK_SCALE ?? '1') || 1;
+const SCALE = inject('soakScale');
 const LINK_ROUNDS = 50 * SCALE;
 const RACE_ROUNDS = 10 * SCALE;
 

@@ -107,8 +107,14 @@ function forbidden(c: Context<OperatorEnv>, action: Action) {
   return may(role, action) ? null : refusal(c, 403, 'operator.error.forbidden', { role });
 }
 
-/** The body validated by `schema`, or null once the 400 is answered (the first issue named). */
+/**
+ * The body validated by `schema`, or the refusal once answered: 415 for a body that does not
+ * say it is JSON (the commands always do), 400 naming the first issue.
+ */
 async function body<T>(c: Context<OperatorEnv>, schema: z.ZodMiniType<T>): Promise<T | Response> {
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+    return refusal(c, 415, 'operator.error.unsupported_type');
+  }
   let data: unknown;
   try {
     data = await c.req.json();

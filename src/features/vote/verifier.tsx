@@ -8,6 +8,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { networkOf } from '../../platform/guard/network';
+import { readForm } from '../../platform/validation';
 import { Field } from '../../views/form';
 import { Layout } from '../../views/layout';
 import { waitText } from '../../views/refusal';
@@ -100,8 +101,9 @@ verifierRoutes.get('/', (c) => page(c));
 
 verifierRoutes.post('/', async (c) => {
   const { t, services: s } = c.var;
-  const body = await c.req.parseBody();
-  const value = typeof body.tracker === 'string' ? body.tracker.trim().slice(0, 100) : '';
+  const body = await readForm(c);
+  if (!body) return page(c, { error: t('error.badRequest') }, 400);
+  const value = (body.tracker ?? '').trim().slice(0, 100);
   if (!TRACKER.test(value)) return page(c, { value, error: t('verifier.format') }, 400);
   const now = s.clock();
   const network = networkOf(c.req.header('cf-connecting-ip') ?? 'local');

@@ -117,7 +117,7 @@ function describe(c: ConsoleContext, a: Approval): string {
 async function listPage(
   c: ConsoleContext,
   flash: { notice?: string; error?: string } = {},
-  status: 200 | 409 | 503 = 200,
+  status: 200 | 400 | 409 | 503 = 200,
 ) {
   const { t, locale, services: s } = c.var;
   const pending = await s.approvals.pending();
@@ -177,7 +177,11 @@ approvalRoutes.post('/:id', async (c) => {
   if (approval.requestedBy.toLowerCase() === operator.id.toLowerCase()) {
     return listPage(c, { error: t('console.error.selfApproval') }, 409);
   }
-  const decision = (await formOf(c)).decision === 'approve' ? 'approved' : 'refused';
+  // Only the form's two buttons decide: an empty, unreadable or unknown decision decides nothing
+  // (it once counted as a refusal, closing the request for good).
+  const said = (await formOf(c)).decision;
+  if (said !== 'approve' && said !== 'refuse') return listPage(c, { error: t('error.badRequest') }, 400);
+  const decision = said === 'approve' ? 'approved' : 'refused';
   const now = s.clock();
   const audit = operatorEvent(
     `operator.voter.${approval.kind}.${decision}`,

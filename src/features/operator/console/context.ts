@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../../env';
 import type { Operator } from '../../../platform/operators/auth';
 import { may, type Action } from '../../../platform/operators/roles';
+import { readForm } from '../../../platform/validation';
 
 export type ConsoleEnv = AppEnv & { Variables: { operator: Operator } };
 export type ConsoleContext = Context<ConsoleEnv>;
@@ -16,11 +17,14 @@ export function denied(c: ConsoleContext, action: Action): string | null {
   return may(role, action) ? null : c.var.t('console.error.forbidden', { role: c.var.t(`console.role.${role}`) });
 }
 
-/** The form's string fields (a file field or a repeated one is ignored), bounded. */
+/**
+ * The form's string fields (a file field or a repeated one is ignored), bounded; none when the
+ * body cannot be read as a form (each action then refuses for the field it misses).
+ */
 export async function formOf(c: ConsoleContext): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  const body = (await readForm(c)) ?? {};
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v.slice(0, 5000);
+  for (const [k, v] of Object.entries(body)) out[k] = v.slice(0, 5000);
   return out;
 }
 

@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { MessageKey } from '../../../i18n';
 import { CONSOLE_SESSION_MS } from '../../../platform/operators/auth';
+import { readForm } from '../../../platform/validation';
 import { Field } from '../../../views/form';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
@@ -49,7 +50,7 @@ consoleRoutes.use('*', async (c, next) => {
   return loginPage(c, result.refusal, 401);
 });
 
-function loginPage(c: ConsoleContext, refusal?: string, status: 401 | 200 | 429 = 200) {
+function loginPage(c: ConsoleContext, refusal?: string, status: 401 | 200 | 429 = 200, passwordError?: string) {
   const { t, locale } = c.var;
   const passwordMode = Boolean(c.env.OPERATOR_PASSWORD);
   const reason =
@@ -63,7 +64,13 @@ function loginPage(c: ConsoleContext, refusal?: string, status: 401 | 200 | 429 
       {passwordMode ? (
         <form method="post" action="/operateur/connexion" novalidate>
           <p>{t('console.login.intro')}</p>
-          <Field name="password" type="password" label={t('console.login.password')} autocomplete="current-password" />
+          <Field
+            name="password"
+            type="password"
+            label={t('console.login.password')}
+            autocomplete="current-password"
+            error={passwordError}
+          />
           <div class="actions">
             <button type="submit" class="primary">
               {t('console.login.submit')}
@@ -100,9 +107,9 @@ consoleRoutes.get('/', async (c) => {
 });
 
 consoleRoutes.post('/connexion', async (c) => {
-  const s = c.var.services;
-  const body = await c.req.parseBody();
-  const password = typeof body.password === 'string' ? body.password : '';
+  const { services: s, t } = c.var;
+  const body = await readForm(c);
+  const password = body?.password ?? '';
   const now = s.clock();
   const result = await s.operators.authenticate(
     {
@@ -120,10 +127,13 @@ consoleRoutes.post('/connexion', async (c) => {
       outcome: 'failure',
       detail: JSON.stringify({ reason: result.ok ? 'no_session' : result.refusal, path: c.req.path }),
     });
+    // A form posted without a password says which field is missing (the page loaded without
+    // one says nothing: that is how everyone arrives).
     return loginPage(
       c,
       result.ok ? 'not_configured' : result.refusal,
       result.ok ? 401 : result.refusal === 'throttled' ? 429 : 401,
+      !result.ok && result.refusal === 'missing_credentials' ? t('field.required') : undefined,
     );
   }
   setCookie(c, CONSOLE_COOKIE, session, {
