@@ -26,6 +26,8 @@ const access = {
   ACCESS_TEAM_DOMAIN: TEAM,
   ACCESS_AUD: AUD,
   OPERATOR_ROLES: JSON.stringify({ [ADMIN]: 'administrator', [SECOND]: 'administrator' }),
+  // Access alone: a local password as well (a .dev.vars that `npm start` wrote) refuses all.
+  OPERATOR_PASSWORD: undefined,
 };
 
 let keys: Awaited<ReturnType<typeof generateKeyPair>>;
