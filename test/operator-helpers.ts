@@ -9,10 +9,10 @@ import { ORIGIN, T0 } from './helpers';
 export const OPERATOR_PASSWORD = 'local-operator-password-for-tests';
 export const local = { OPERATOR_PASSWORD, DEV_TOOLS: '1' };
 
-/** `call(path)` GETs, `call(path, body)` POSTs JSON; each answers its status and JSON body. */
-export function operatorApi(bindings: Cloudflare.Env, now: () => number = () => T0) {
+/** `call(path)` GETs, `call(path, body)` POSTs JSON; each answers the Response (headers too). */
+export function operatorRequest(bindings: Cloudflare.Env, now: () => number = () => T0) {
   const app = createApp({ clock: now });
-  return async (path: string, body?: unknown) => {
+  return async (path: string, body?: unknown): Promise<Response> => {
     const ctx = createExecutionContext();
     const res = await app.request(
       `${ORIGIN}/operateur/api${path}`,
@@ -27,6 +27,15 @@ export function operatorApi(bindings: Cloudflare.Env, now: () => number = () => 
       ctx,
     );
     await waitOnExecutionContext(ctx);
+    return res;
+  };
+}
+
+/** `call(path)` GETs, `call(path, body)` POSTs JSON; each answers its status and JSON body. */
+export function operatorApi(bindings: Cloudflare.Env, now: () => number = () => T0) {
+  const request = operatorRequest(bindings, now);
+  return async (path: string, body?: unknown) => {
+    const res = await request(path, body);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 }

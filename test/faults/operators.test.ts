@@ -7,7 +7,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { generateTrusteeKey, trusteePublicKeyJson } from '../../src/ballot';
 import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter, text } from '../helpers';
-import { local, OPERATOR_PASSWORD } from '../operator-helpers';
+import { local, OPERATOR_PASSWORD, operatorRequest } from '../operator-helpers';
 import { expectUnavailable, faultyWorld, hangThen, type FaultMode, type FaultyWorld } from './faulty';
 
 let pubkeys: string[];
@@ -43,26 +43,7 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
 const auditCount = async () =>
   (await env.DB.prepare('SELECT COUNT(*) AS n FROM audit_events').first<{ n: number }>())!.n;
 
-function api(w: FaultyWorld) {
-  const app = createApp({ clock: () => w.h.now });
-  return async (path: string, body?: unknown) => {
-    const ctx = createExecutionContext();
-    const res = await app.request(
-      `${ORIGIN}/operateur/api${path}`,
-      body === undefined
-        ? { headers: { authorization: `Bearer ${OPERATOR_PASSWORD}` } }
-        : {
-            method: 'POST',
-            headers: { authorization: `Bearer ${OPERATOR_PASSWORD}`, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          },
-      w.bindings,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    return res;
-  };
-}
+const api = (w: FaultyWorld) => operatorRequest(w.bindings, () => w.h.now);
 
 const world = () => faultyWorld(T0, { ...env, ...local } as Cloudflare.Env);
 
