@@ -1,4 +1,4 @@
-import { createExecutionContext, env, getQueueResult } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { consumeDelivery, queueDelivery, type OutboundMessage } from '../../src/platform/delivery';
@@ -106,6 +106,71 @@ describe('delivery through the DELIVERY queue (locally: the outbox)', () => {
     expect(again.explicitAcks).toHaveLength(1);
     expect(await outboxFor(to)).toHaveLength(1);
     expect(await outcomesFor(q.queued[0]!.id)).toHaveLength(1);
+  });
+
+  it('asks D1 once per batch, not per message: one read, then one write of every outcome; a message twice in one batch is sent once', async () => {
+    const q = capturingEnv();
+    const recipients = Array.from({ length: 10 }, recipient);
+    for (const to of recipients) await queueDelivery(q.env.DELIVERY, q.env.DELIVERY_KEY).send(linkMail(to));
+    const bodies = [...q.queued, q.queued[3]!];
+    const batch = createMessageBatch(
+      'isoloir-delivery',
+      bodies.map((body, i) => ({ id: `q-${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
+    // What reaches D1: statements run alone, and batches (with their statements).
+    const alone: string[] = [];
+    const batches: string[][] = [];
+    const DB = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === 'batch')
+          return (stmts: D1PreparedStatement[]) => {
+            batches.push(stmts.map((st) => sqlOf.get(st) ?? '?'));
+            return target.batch(stmts.map((st) => realOf.get(st) ?? st));
+          };
+        if (prop === 'prepare')
+          return (sql: string) => {
+            const real = target.prepare(sql);
+            const track = (st: D1PreparedStatement): D1PreparedStatement => {
+              const proxy = new Proxy(st, {
+                get(t, p) {
+                  if (p === 'bind') return (...args: unknown[]) => track(t.bind(...args));
+                  if (p === 'all' || p === 'raw' || p === 'run' || p === 'first') {
+                    const run = Reflect.get(t, p) as (...a: unknown[]) => unknown;
+                    return (...a: unknown[]) => (alone.push(sql), run.apply(t, a));
+                  }
+                  const v = Reflect.get(t, p) as unknown;
+                  return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+                },
+              });
+              sqlOf.set(proxy, sql);
+              realOf.set(proxy, st);
+              return proxy;
+            };
+            return track(real);
+          };
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const sqlOf = new WeakMap<D1PreparedStatement, string>();
+    const realOf = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
+    const result = await settle(batch, (m) => consumeDelivery(m, { ...env, DB }, () => T0));
+    expect(result.explicitAcks).toHaveLength(11);
+    expect(result.retryMessages).toEqual([]);
+    for (const to of recipients) expect(await outboxFor(to), to).toHaveLength(1);
+    for (const body of q.queued) expect(await outcomesFor(body.id)).toMatchObject([{ status: 'sent' }]);
+    // One read of the outcomes already written; the ten dev-outbox inserts are the local
+    // provider's own (a real provider is a fetch).
+    expect(alone.filter((sql) => !/insert into "dev_outbox"/i.test(sql))).toEqual([
+      expect.stringMatching(/^select .* from "delivery_outcomes"/i),
+    ]);
+    // One batch: the outbox rows settled, ten outcomes in two multi-row INSERTs (≤ 100 parameters each).
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.map((sql) => sql.split(' ').slice(0, 3).join(' '))).toEqual([
+      'update "outbox" set',
+      'insert into "delivery_outcomes"',
+      'insert into "delivery_outcomes"',
+    ]);
   });
 
   it('drops a message whose content expired: nothing sent, outcome `expired`', async () => {

@@ -3,17 +3,20 @@
  * message to its provider, and records the final outcome in `delivery_outcomes`.
  *
  * Every message is settled on its own (ack or retry), so one failing provider call never makes
- * the runtime retry the whole batch — which would send the other messages twice.
+ * the runtime retry the whole batch — which would send the other messages twice. D1 is asked
+ * once per batch, not per message: one read for the messages already recorded, then one batch
+ * writing every outcome (multi-row) and settling their outbox rows — a convocation of 1.6
+ * million voters is 3.2 million messages through D1's single writer.
  */
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { deliveryOutcomes } from '../../db/schema';
 import { database, type Database } from '../database';
 import { errorName, log } from '../log';
 import { providerFor, redact, scrub } from './providers';
 import { backoffSeconds, isLastAttempt, MAX_ATTEMPTS } from './retry';
-import { settledStatement } from './outbox';
 import { receiptId } from './receipts';
 import { segmentOf } from './segments';
+import { settledStatement } from './outbox';
 import { openSecret } from './seal';
 import { SECRET_PLACEHOLDER, type OutboundMessage, type OutcomeStatus, type ProviderAnswer } from './types';
 import type { QueuedDelivery } from './index';
@@ -42,7 +45,31 @@ export async function consumeDelivery(
   now: () => number = Date.now,
 ): Promise<void> {
   const db = database(env.DB);
-  await Promise.all(batch.map((msg) => deliverOne(msg, env, db, now)));
+  let recorded: Set<string>;
+  try {
+    recorded = await recordedIds(db, batch.map(idOf));
+  } catch (err) {
+    // Nothing sent yet: every message is tried again.
+    log.error('delivery_not_settled', err, { messages: batch.length });
+    for (const msg of batch) msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+    return;
+  }
+  const seen = new Set<string>();
+  const settlements = await Promise.all(
+    batch.map((msg) => {
+      const id = idOf(msg);
+      // A message handed over again after its outcome was written (the runtime may redeliver
+      // when a batch's result is lost), or twice in one batch, must not be sent twice.
+      if (recorded.has(id) || seen.has(id)) return msg.ack();
+      seen.add(id);
+      return deliverOne(msg, id, env, now);
+    }),
+  );
+  await settle(
+    db,
+    settlements.filter((s): s is Settlement => s !== undefined),
+    now,
+  );
 }
 
 /**
@@ -59,14 +86,15 @@ export async function recordDeadLetters(
     const body = asQueuedDelivery(msg.body);
     const id = body?.id ?? msg.id;
     try {
-      if (!(await alreadyRecorded(db, id))) {
-        await insertOutcome(db, id, body?.message, now, {
+      if (!(await recordedIds(db, [id])).has(id)) {
+        const outcome: Outcome = {
           status: 'failed',
           attempts: MAX_ATTEMPTS,
           provider: 'dead-letter',
           answer: `given up by the queue after ${MAX_ATTEMPTS} attempts`,
           code: 'dead_letter',
-        });
+        };
+        await writeOutcomes(db, [{ id, message: body?.message, outcome }], now());
       }
       log.warn('delivery_dead_lettered', undefined, { id });
       msg.ack();
@@ -77,22 +105,38 @@ export async function recordDeadLetters(
   }
 }
 
-async function deliverOne(msg: Message<unknown>, env: Cloudflare.Env, db: Database, now: () => number): Promise<void> {
+/** A message's final outcome, to be written with the batch's others. */
+interface Settlement {
+  msg: Message<unknown>;
+  id: string;
+  message: Outgoing | undefined;
+  outcome: Outcome;
+  /** The provider took it: acknowledged even if its outcome cannot be written. */
+  sent: boolean;
+}
+
+/** The id a message is recorded under. */
+function idOf(msg: Message<unknown>): string {
+  return asQueuedDelivery(msg.body)?.id ?? msg.id;
+}
+
+/**
+ * Delivers one message not yet recorded. Resolves to its final outcome, or to nothing when it
+ * was handed back to the queue for a later attempt.
+ */
+async function deliverOne(
+  msg: Message<unknown>,
+  id: string,
+  env: Cloudflare.Env,
+  now: () => number,
+): Promise<Settlement | undefined> {
   const body = asQueuedDelivery(msg.body);
-  const id = body?.id ?? msg.id;
-  const settle = async (outcome: Outcome) => {
-    await insertOutcome(db, id, body?.message, now, outcome);
-    logOutcome(id, body?.message, outcome);
-    msg.ack();
-  };
+  const settle = (outcome: Outcome): Settlement => ({ msg, id, message: body?.message, outcome, sent: false });
   try {
-    if (!body) return await settle(final('failed', msg, 'none', 'malformed queue message', 'malformed_message'));
+    if (!body) return settle(final('failed', msg, 'none', 'malformed queue message', 'malformed_message'));
     const { message } = body;
-    // A message handed over again after its outcome was written (the runtime may redeliver
-    // when a batch's result is lost) must not be sent twice.
-    if (await alreadyRecorded(db, id)) return msg.ack();
     if (message.expiresAt !== undefined && now() > message.expiresAt) {
-      return await settle(final('expired', msg, 'none', 'content expired before delivery', 'content_expired'));
+      return settle(final('expired', msg, 'none', 'content expired before delivery', 'content_expired'));
     }
     let secret: string | undefined;
     if (body.sealedSecret !== undefined) {
@@ -101,14 +145,14 @@ async function deliverOne(msg: Message<unknown>, env: Cloudflare.Env, db: Databa
         expiresAt: message.expiresAt,
       });
       if (opened === null)
-        return await settle(
+        return settle(
           final('failed', msg, 'none', 'sealed secret not opened (DELIVERY_KEY changed?)', 'secret_not_opened'),
         );
       secret = opened;
     }
     const provider = providerFor(env, message.channel, now);
     if (!provider)
-      return await settle(final('failed', msg, 'none', `no provider configured for ${message.channel}`, 'no_provider'));
+      return settle(final('failed', msg, 'none', `no provider configured for ${message.channel}`, 'no_provider'));
 
     let answer: ProviderAnswer;
     try {
@@ -134,28 +178,47 @@ async function deliverOne(msg: Message<unknown>, env: Cloudflare.Env, db: Databa
         answer: answer.code,
         retry: `${delaySeconds}s`,
       });
-      return msg.retry({ delaySeconds });
+      msg.retry({ delaySeconds });
+      return undefined;
     }
     const outcome = {
       ...final(answer.ok ? 'sent' : 'failed', msg, provider.name, said, answer.code),
       ...(answer.providerMessageId ? { providerMessageId: receiptId(answer.providerMessageId) } : {}),
     };
-    if (answer.ok) {
-      // Sent: whatever happens to the outcome row, the message must not be sent again.
-      try {
-        await insertOutcome(db, id, message, now, outcome);
-      } catch (err) {
-        log.error('delivery_outcome_not_recorded', err, { id });
-      }
-      logOutcome(id, message, outcome);
-      return msg.ack();
-    }
-    await settle(outcome);
+    return { ...settle(outcome), sent: answer.ok };
   } catch (err) {
-    // Nothing was sent (or the send was refused) and the outcome could not be written:
-    // try again; after the last attempt the dead-letter consumer records it.
+    // Nothing was sent: try again; after the last attempt the dead-letter consumer records it.
     log.error('delivery_not_settled', err, { id, attempt: msg.attempts });
     msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+    return undefined;
+  }
+}
+
+/**
+ * Writes the batch's outcomes in one D1 batch, then settles each message: acknowledged once
+ * its outcome is written. If the write fails, a message the provider took is acknowledged
+ * all the same (it must not be sent again); any other is tried again.
+ */
+async function settle(db: Database, settlements: readonly Settlement[], now: () => number): Promise<void> {
+  if (settlements.length === 0) return;
+  try {
+    await writeOutcomes(db, settlements, now());
+  } catch (err) {
+    for (const s of settlements) {
+      if (s.sent) {
+        log.error('delivery_outcome_not_recorded', err, { id: s.id });
+        logOutcome(s.id, s.message, s.outcome);
+        s.msg.ack();
+      } else {
+        log.error('delivery_not_settled', err, { id: s.id, attempt: s.msg.attempts });
+        s.msg.retry({ delaySeconds: backoffSeconds(s.msg.attempts) });
+      }
+    }
+    return;
+  }
+  for (const s of settlements) {
+    logOutcome(s.id, s.message, s.outcome);
+    s.msg.ack();
   }
 }
 
@@ -182,41 +245,55 @@ function final(status: OutcomeStatus, msg: Message<unknown>, provider: string, a
   return { status, attempts: msg.attempts, provider, answer, code };
 }
 
-async function alreadyRecorded(db: Database, messageId: string): Promise<boolean> {
-  const row = await db
-    .select({ id: deliveryOutcomes.id })
+/** Which of `ids` already have an outcome: one read (a batch binds at most 100 ids). */
+async function recordedIds(db: Database, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: deliveryOutcomes.messageId })
     .from(deliveryOutcomes)
-    .where(eq(deliveryOutcomes.messageId, messageId))
-    .limit(1)
-    .get();
-  return row !== undefined;
+    .where(inArray(deliveryOutcomes.messageId, [...new Set(ids)]))
+    .all();
+  return new Set(rows.map((r) => r.id));
 }
 
-async function insertOutcome(
+/** The columns an outcome row binds: D1 takes at most 100 parameters per statement. */
+const OUTCOME_PARAMS_PER_ROW = 11;
+const OUTCOME_ROWS_PER_INSERT = Math.floor(100 / OUTCOME_PARAMS_PER_ROW);
+/** The settlement binds its two values besides the ids (a batch may hold up to 100 messages). */
+const SETTLED_IDS_PER_UPDATE = 98;
+
+/**
+ * The outcomes (multi-row INSERTs of at most 100 parameters) and their outbox rows' settlement
+ * in one batch: once a message has its final outcome, its sealed part (a password, a link) is
+ * wiped from D1.
+ */
+async function writeOutcomes(
   db: Database,
-  messageId: string,
-  message: Outgoing | undefined,
-  now: () => number,
-  o: Outcome,
+  entries: readonly { id: string; message: Outgoing | undefined; outcome: Outcome }[],
+  at: number,
 ) {
-  // The outcome and the outbox row's settlement in one batch: once the message has its final
-  // outcome, its sealed part (a password, a link) is wiped from D1.
-  await db.batch([
-    db.insert(deliveryOutcomes).values({
-      messageId,
-      channel: message?.channel ?? 'unknown',
-      purpose: message?.purpose ?? 'unknown',
-      numicHmac: message?.numicHmac ?? null,
-      status: o.status,
-      attempts: o.attempts,
-      provider: o.provider,
-      providerAnswer: o.answer,
-      createdAt: now(),
-      providerMessageId: o.providerMessageId ?? null,
-      segment: message ? segmentOf(message.channel, message.to) : null,
-    }),
-    settledStatement(db, messageId, now()),
-  ]);
+  const rows = entries.map(({ id, message, outcome: o }) => ({
+    messageId: id,
+    channel: message?.channel ?? 'unknown',
+    purpose: message?.purpose ?? 'unknown',
+    numicHmac: message?.numicHmac ?? null,
+    status: o.status,
+    attempts: o.attempts,
+    provider: o.provider,
+    providerAnswer: o.answer,
+    createdAt: at,
+    providerMessageId: o.providerMessageId ?? null,
+    segment: message ? segmentOf(message.channel, message.to) : null,
+  }));
+  const inserts = [];
+  for (let i = 0; i < rows.length; i += OUTCOME_ROWS_PER_INSERT)
+    inserts.push(db.insert(deliveryOutcomes).values(rows.slice(i, i + OUTCOME_ROWS_PER_INSERT)));
+  const ids = [...new Set(entries.map((e) => e.id))];
+  const settled = [];
+  for (let i = 0; i < ids.length; i += SETTLED_IDS_PER_UPDATE)
+    settled.push(settledStatement(db, ids.slice(i, i + SETTLED_IDS_PER_UPDATE), at));
+  const [first, ...rest] = [...settled, ...inserts];
+  if (first) await db.batch([first, ...rest]);
 }
 
 /**

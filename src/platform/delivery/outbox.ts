@@ -185,9 +185,12 @@ export async function isCommitted(db: Database, id: string): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Settles a row once its message has a final outcome: the sealed part is wiped. */
-export function settledStatement(db: Database, id: string, now: number) {
-  return db.update(outbox).set({ body: null, doneAt: now }).where(eq(outbox.id, id));
+/** Settles rows once their messages have a final outcome: the sealed part is wiped. */
+export function settledStatement(db: Database, ids: readonly string[], now: number) {
+  return db
+    .update(outbox)
+    .set({ body: null, doneAt: now })
+    .where(inArray(outbox.id, [...ids]));
 }
 
 /**
