@@ -43,8 +43,8 @@ export default defineConfig(async () => {
       setupFiles: ['./test/setup.ts'],
       testTimeout: 30_000,
       // Resetting the bindings after a suite that made thousands of objects (the concurrency
-      // suite) can take longer than a test.
-      hookTimeout: 120_000,
+      // suite) can take longer than a test; twenty times more objects under the soak.
+      hookTimeout: 120_000 * soakScale(),
       // test/unit/contrast.test.ts reads the stylesheet with `?raw`; vitest blanks CSS otherwise.
       css: { include: [/public\/styles\.css/] },
     },
