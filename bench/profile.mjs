@@ -8,9 +8,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
 import { routes } from './routes.mjs';
 import { createContext } from './lib/context.mjs';
+import { selfTimes, startProfiling } from './lib/profiler.mjs';
 import { measure, toRequest } from './lib/load.mjs';
 import { seed } from './lib/seed.mjs';
 import { applyMigrations, startApp } from './lib/server.mjs';
@@ -31,23 +31,9 @@ const app = await startApp({ bundleDir: path.join(root, 'dist', 'profile'), root
 try {
   await applyMigrations(app.mf, root);
   const ctx = createContext({ url: app.url, voters: await seed(app.mf, { benchVoters: 4000 }) });
-  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
-  if (args.targets) console.log(targets);
+  if (args.targets) console.log(await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json());
   // The app's isolate is Miniflare's 'core:user:<name>' worker ('core:entry' is its router).
-  const target = targets.find((t) => t.id === (args.target ?? 'core:user:'));
-  const ws = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-  let id = 0;
-  const pending = new Map();
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data);
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg.result);
-      pending.delete(msg.id);
-    }
-  });
-  const send = (method, params = {}) =>
-    new Promise((r) => (pending.set(++id, r), ws.send(JSON.stringify({ id, method, params }))));
+  const targetId = args.target ?? 'core:user:';
 
   const items = async (n) =>
     route.prepare ? Promise.all(Array.from({ length: n }, () => route.prepare(ctx))) : undefined;
@@ -63,9 +49,7 @@ try {
   // --replay=N: N requests one after the other inside the isolate (no HTTP, no concurrency).
   const replay = Number(args.replay ?? 0);
   const loadItems = await items(route.prepare ? (route.reusable ? 20 : replay || Math.round(seconds * 80)) : 0);
-  await send('Profiler.enable');
-  await send('Profiler.setSamplingInterval', { interval: 100 });
-  await send('Profiler.start');
+  const profiling = await startProfiling(inspectorPort, { which: (id) => id === targetId });
   let run;
   if (replay) {
     const requests = (loadItems ?? [undefined]).map((item) => toRequest(app.url, route.request(item)));
@@ -81,8 +65,7 @@ try {
       duration: seconds,
     });
   }
-  const { profile } = await send('Profiler.stop');
-  ws.close();
+  const profile = (await profiling.stop())[targetId];
   // --save=file.cpuprofile: the raw profile, for Chrome DevTools or a look at inclusive times.
   if (args.save) writeFileSync(args.save, JSON.stringify(profile));
   report(profile, run);
@@ -91,31 +74,15 @@ try {
 }
 
 function report(profile, run) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const deltas = profile.timeDeltas;
-  let total = 0;
-  let idle = 0;
-  profile.samples.forEach((nodeId, i) => {
-    const dt = (deltas[i] ?? 0) / 1000;
-    const n = byId.get(nodeId);
-    const f = n.callFrame;
-    if (f.functionName === '(idle)' || f.functionName === '(program)') {
-      idle += f.functionName === '(idle)' ? dt : 0;
-      if (f.functionName === '(idle)') return;
-    }
-    total += dt;
-    const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url || '')}:${f.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-  });
+  const { busy, idle, functions } = selfTimes(profile);
   console.log(`${route.name}: ${run.requests} requests, ${run.rps.toFixed(0)} req/s, ${run.errors} errors`);
   console.log(
-    `isolate busy ${total.toFixed(0)} ms = ${(total / run.requests).toFixed(3)} ms/request (idle ${idle.toFixed(0)} ms)`,
+    `isolate busy ${busy.toFixed(0)} ms = ${(busy / run.requests).toFixed(3)} ms/request (idle ${idle.toFixed(0)} ms)`,
   );
   console.log('self ms/request  share  function');
-  for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [key, ms] of functions.slice(0, top)) {
     console.log(
-      `${(ms / run.requests).toFixed(4).padStart(15)}  ${((ms / total) * 100).toFixed(1).padStart(4)} %  ${key}`,
+      `${(ms / run.requests).toFixed(4).padStart(15)}  ${((ms / busy) * 100).toFixed(1).padStart(4)} %  ${key}`,
     );
   }
 }

@@ -15,7 +15,9 @@
  * on this machine and against D1's single writer (~1 000 statements/s: OPERATIONS.md).
  * Writes bench/results/roll-latest.{json,md}.
  *
- * Options: --rows=N (BENCH_ROLL_ROWS, 20 000), --no-build (reuse dist/worker).
+ * Options: --rows=N (BENCH_ROLL_ROWS, 20 000), --convoke=N (BENCH_ROLL_CONVOKE, 2 000), --no-build
+ * (reuse dist/worker), --profile=DIR (an unminified build, every isolate of workerd sampled
+ * during the convocation: DIR/<isolate>.cpuprofile and each one's busiest functions per voter).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { BUNDLE_DIR, buildBundle } from '../scripts/bundle.mjs';
 import { ensureDevVars } from '../scripts/local.mjs';
 import { cpuMs } from './lib/cpu.mjs';
+import { selfTimes, startProfiling } from './lib/profiler.mjs';
 import { applyMigrations, startApp } from './lib/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,16 +95,22 @@ function nullPortal() {
 }
 
 const vars = ensureDevVars();
-if (!args['no-build']) {
+const profileDir = typeof args.profile === 'string' ? path.resolve(args.profile) : null;
+// Profiled, the build keeps its functions' names (wrangler.toml's `minify` overridden).
+const bundleDir = path.join(root, profileDir ? 'dist/profile' : BUNDLE_DIR);
+if (profileDir) buildBundle({ outdir: 'dist/profile', args: ['--minify=false'], quiet: true });
+else if (!args['no-build']) {
   log('building the production bundle');
   buildBundle({ quiet: true });
 }
+const inspectorPort = profileDir ? 9300 + Math.floor(Math.random() * 500) : undefined;
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-roll-'));
 const file = path.join(work, 'roll.csv');
 const app = await startApp({
-  bundleDir: path.join(root, BUNDLE_DIR),
+  bundleDir,
   root,
   vars: { OPERATOR_PASSWORD: vars.OPERATOR_PASSWORD },
+  inspectorPort,
 });
 const nul = await nullPortal();
 try {
@@ -156,9 +165,12 @@ try {
     .run();
   await counters();
   log(`convoking ${CONVOKE} voters (roll convoke --only-new)`);
+  // The app's isolate only: isolates share workerd's thread, and each one sampled slows them all.
+  const profiling = profileDir ? await startProfiling(inspectorPort) : null;
   const cpu3 = cpuMs(app.pid);
   const convoked = await command(['convoke', '--only-new', '--rate', '10000', '--json', '--url', app.url]);
   const cpu4 = cpuMs(app.pid);
+  if (profiling) reportProfiles(await profiling.stop(), convoked.summary.convoked);
   const io3 = await counters();
   log(`  ${JSON.stringify(convoked.summary)}`);
   const pbkdf2N = 100;
@@ -251,4 +263,16 @@ Projected for ${TARGET.toLocaleString('en')} voters: ${f(result.projection.thisM
   nul.close();
   await app.mf.dispose();
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Each isolate's busy time and busiest functions, per voter convoked; the raw profiles in profileDir. */
+function reportProfiles(profiles, voters) {
+  mkdirSync(profileDir, { recursive: true });
+  for (const [id, profile] of Object.entries(profiles)) {
+    writeFileSync(path.join(profileDir, `${id.replace(/[^\w-]+/g, '_')}.cpuprofile`), JSON.stringify(profile));
+    const { busy, functions } = selfTimes(profile);
+    if (busy / voters < 0.01) continue;
+    console.log(`\n${id}: busy ${(busy / voters).toFixed(3)} ms per voter`);
+    for (const [key, ms] of functions.slice(0, 25)) console.log(`${(ms / voters).toFixed(4).padStart(10)}  ${key}`);
+  }
 }

@@ -42,7 +42,8 @@ const UNIT_OPS = {
   kvPut: (env, k) => env.TOKENS.put(`bench:${k}`, '{"voterId":1,"generation":0}', { expirationTtl: 120 }),
   // A message of no kind the consumer knows: acknowledged without work.
   queueSend: (env) => env.AUDIT.send({ kind: 'bench' }),
-  doRead: (env, k, now) => guard(env, 'shard:bench-warm').loginCheck('bench', now),
+  // A read that writes nothing (a login check now reserves its attempt: a write).
+  doRead: (env, k, now) => guard(env, 'shard:bench-warm').isNonceUsed(k, now),
   doWrite: (env, k, now) => guard(env, 'shard:bench-warm').consumeNonce(k, now + UNIT_TTL_MS, now),
   doFresh: (env, k, now) => guard(env, `shard:bench-${k}`).consumeNonce(k, now + UNIT_TTL_MS, now),
 };

@@ -64,7 +64,12 @@ export interface AuditTrail {
    * (change included) is refused and written again from the new head, up to APPEND_ATTEMPTS
    * times. Resolves to the chain's new head, once the AuditHead object has been told.
    */
-  append(chain: string, records: readonly AuditRecord[], change?: Change): Promise<ChainHead>;
+  append(chain: string, records: readonly AuditRecord[], change?: Change): Promise<Appended>;
+}
+
+/** The chain's new head, and what each statement of the change answered (in order). */
+export interface Appended extends ChainHead {
+  changes: readonly unknown[];
 }
 
 export interface TrailDeps {
@@ -88,9 +93,11 @@ export function d1AuditTrail({ write, head, witness, pause = jitteredPause }: Tr
       for (let attempt = 1; ; attempt++) {
         const links = await linkRecords(chain, await chainHead(head(), chain), records);
         const d = write();
-        const [first, ...rest] = [...change(d), ...insertLinks(d, links)];
+        const statements = change(d);
+        const [first, ...rest] = [...statements, ...insertLinks(d, links)];
+        let answers: readonly unknown[];
         try {
-          await d.batch([first!, ...rest]);
+          answers = await d.batch([first!, ...rest]);
         } catch (err) {
           if (!lostRace(err) || attempt >= APPEND_ATTEMPTS) throw err;
           await pause(attempt);
@@ -103,7 +110,7 @@ export function d1AuditTrail({ write, head, witness, pause = jitteredPause }: Tr
         await witness.advance(reached).catch((e: unknown) => {
           log.error('audit_head_not_advanced', e, { chain, seq: last.seq });
         });
-        return reached;
+        return { ...reached, changes: answers.slice(0, statements.length) };
       }
     },
   };

@@ -14,7 +14,7 @@
  */
 import { inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { elections, voters } from '../db/schema';
+import { elections, outbox, voters } from '../db/schema';
 import { translator, type Locale } from '../i18n';
 import { formatParisNamed } from '../i18n/dates';
 import { d1AuditTrail, type AuditRecord } from './audit';
@@ -22,9 +22,9 @@ import { durableHeadWitness } from './audit-head';
 import { formatIdentifier, generateIdentifier, generatePassword } from './credentials';
 import { hmacHex } from './crypto';
 import { database, type Database } from './database';
-import { SECRET_PLACEHOLDER, type OutboundMessage } from './delivery';
+import { SECRET_PLACEHOLDER, type OutboundMessage, type QueuedDelivery } from './delivery';
 import { composeEmail, helpUrl } from './delivery/compose';
-import { conditionalRow, outboxRow, relay, type OutboxRow } from './delivery/outbox';
+import { handOverCommitted, sealMessage } from './delivery/outbox';
 import { errorName, log } from './log';
 import type { PasswordHasher } from './passwords';
 
@@ -122,21 +122,56 @@ export interface ConvocationDeps {
   sealingKey: string;
   origin: string;
   electionId: number;
-  /** Writes the batch with its audit events, as the next links of `chain`. */
-  append: (chain: string, records: AuditRecord[], change: (d: Database) => BatchItem<'sqlite'>[]) => Promise<unknown>;
-  /** Hands the committed outbox rows to the DELIVERY queue. */
-  relay: (ids: string[], now: number) => Promise<unknown>;
+  /**
+   * Writes the batch with its audit events, as the next links of `chain`; resolves to what
+   * each statement of `change` answered.
+   */
+  append: (
+    chain: string,
+    records: AuditRecord[],
+    change: (d: Database) => BatchItem<'sqlite'>[],
+  ) => Promise<{ changes: readonly unknown[] }>;
+  /** Hands messages whose outbox rows are committed to the DELIVERY queue. */
+  relay: (messages: readonly QueuedDelivery[], now: number) => Promise<unknown>;
   now: () => number;
 }
 
-/** A conditional outbox row: written only if `voterId`'s row holds `identifierHmac`. */
-function conditionalOutbox(d: Database, row: OutboxRow, voterId: number, identifierHmac: string) {
-  return conditionalRow(
-    d,
-    row,
-    voters,
-    sql`${voters.id} = ${voterId} AND ${voters.identifierHmac} = ${identifierHmac}`,
-  );
+/** A sealed message for the outbox, and the voter row it depends on. */
+interface PendingMessage {
+  body: QueuedDelivery;
+  voterId: number;
+  identifierHmac: string;
+}
+
+/** Outbox rows per INSERT: four bound values each and the time, within D1's 100. */
+const OUTBOX_ROWS_PER_INSERT = 24;
+
+/**
+ * The outbox rows of `messages` in as few INSERTs as D1's bound parameters allow, each row
+ * written only if its voter's row holds the new identifier's HMAC when the batch runs (the
+ * credentials' write of this very batch took); each INSERT answers the ids it wrote.
+ */
+function conditionalOutbox(d: Database, messages: readonly PendingMessage[], now: number) {
+  return Array.from({ length: Math.ceil(messages.length / OUTBOX_ROWS_PER_INSERT) }, (_, i) => {
+    const chunk = messages.slice(i * OUTBOX_ROWS_PER_INSERT, (i + 1) * OUTBOX_ROWS_PER_INSERT);
+    const values = sql.join(
+      chunk.map((m) => sql`(${m.body.id}, ${JSON.stringify(m.body)}, ${m.voterId}, ${m.identifierHmac})`),
+      sql`, `,
+    );
+    // A comma join with WHERE, not JOIN … ON: SQLite could read that ON as an upsert's.
+    const rows = d
+      .select({
+        id: sql<string>`m.column1`.as('id'),
+        body: sql<string>`m.column2`.as('body'),
+        createdAt: sql<number>`${now}`.as('created_at'),
+        relayedAt: sql<null>`NULL`.as('relayed_at'),
+        doneAt: sql<null>`NULL`.as('done_at'),
+        confirms: sql<null>`NULL`.as('confirms'),
+      })
+      .from(sql`(VALUES ${values}) AS m, voters`)
+      .where(sql`voters.id = m.column3 AND voters.identifier_hmac = m.column4`);
+    return d.insert(outbox).select(rows).returning({ id: outbox.id });
+  });
 }
 
 /**
@@ -176,7 +211,7 @@ export async function convoke(messages: readonly QueuedConvocation[], deps: Conv
 
   const statements: ((d: Database) => BatchItem<'sqlite'>)[] = [];
   const records: AuditRecord[] = [];
-  const outboxIds: string[] = [];
+  const pending: PendingMessage[] = [];
   const seen = new Set<number>();
   for (const m of messages) {
     const v = byId.get(m.voterId);
@@ -206,18 +241,25 @@ export async function convoke(messages: readonly QueuedConvocation[], deps: Conv
         .where(sql`${voters.id} = ${v.id} AND ${voters.deactivatedAt} IS NULL AND ${condition}`),
     );
     for (const message of convocationMessages({ ...v, numicHmac }, { identifier, password }, texts)) {
-      const row = await outboxRow(message, deps.sealingKey, now);
-      outboxIds.push(row.id);
-      statements.push((d) => conditionalOutbox(d, row, v.id, identifierHmac));
+      pending.push({ body: await sealMessage(message, deps.sealingKey), voterId: v.id, identifierHmac });
     }
     records.push({ event: 'convocation', numicHmac, at: now, outcome: 'success', detail: JSON.stringify({ round }) });
   }
   if (records.length === 0) return 0;
   const lane = parseInt(records[0]!.numicHmac!.slice(0, 2), 16) % CONVOCATION_CHAINS;
-  await deps.append(`convocation-${lane}`, records, (d) => statements.map((s) => s(d)));
-  await deps.relay(outboxIds, now).catch((err: unknown) => {
+  const { changes } = await deps.append(`convocation-${lane}`, records, (d) => [
+    ...statements.map((s) => s(d)),
+    ...conditionalOutbox(d, pending, now),
+  ]);
+  // The rows the batch wrote, as its INSERTs answered (no read back): a voter whose
+  // credentials another delivery of this batch wrote first has none, and nothing is sent.
+  const written = new Set(
+    (changes.slice(statements.length) as { id: string }[][]).flatMap((rows) => rows.map((r) => r.id)),
+  );
+  const committed = pending.filter((m) => written.has(m.body.id)).map((m) => m.body);
+  await deps.relay(committed, now).catch((err: unknown) => {
     // The scheduled relay hands them over within minutes: logged, not lost.
-    log.error('convocation_relay_failed', err, { messages: outboxIds.length, error: errorName(err) });
+    log.error('convocation_relay_failed', err, { messages: committed.length, error: errorName(err) });
   });
   return records.length;
 }
@@ -243,7 +285,7 @@ export async function consumeConvocations(
         origin: env.PUBLIC_ORIGIN,
         electionId: Number(env.ELECTION_ID),
         append: (chain, records, change) => trail.append(chain, records, change),
-        relay: (ids, at) => relay(db, env.DELIVERY, ids, at),
+        relay: (messages, at) => handOverCommitted(db, env.DELIVERY, messages, at),
         now,
       },
     );

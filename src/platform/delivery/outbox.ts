@@ -158,26 +158,39 @@ export async function relayPending(
   return handOver(db, queue, rows, now);
 }
 
-async function handOver(
+function handOver(
   db: Database,
   queue: Queue,
   rows: readonly { id: string; body: string | null }[],
   now: number,
 ): Promise<number> {
-  const sendable = rows.filter((r): r is { id: string; body: string } => r.body !== null);
-  if (sendable.length === 0) return 0;
+  const sendable = rows.flatMap((r) => (r.body === null ? [] : [JSON.parse(r.body) as QueuedDelivery]));
+  return handOverCommitted(db, queue, sendable, now);
+}
+
+/**
+ * Hands to the queue messages whose rows are committed and unsettled — as read back, or as the
+ * batch that wrote them answered — and notes when.
+ */
+export async function handOverCommitted(
+  db: Database,
+  queue: Queue,
+  messages: readonly QueuedDelivery[],
+  now: number,
+): Promise<number> {
+  if (messages.length === 0) return 0;
   // JSON, not the default structured clone: dead letters stay readable in the dashboard.
-  await queue.sendBatch(sendable.map((r) => ({ body: JSON.parse(r.body) as QueuedDelivery, contentType: 'json' })));
+  await queue.sendBatch(messages.map((body) => ({ body, contentType: 'json' })));
   await db
     .update(outbox)
     .set({ relayedAt: now })
     .where(
       inArray(
         outbox.id,
-        sendable.map((r) => r.id),
+        messages.map((m) => m.id),
       ),
     );
-  return sendable.length;
+  return messages.length;
 }
 
 export async function isCommitted(db: Database, id: string): Promise<boolean> {
