@@ -4,8 +4,11 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueChallenge } from '../../src/platform/captcha/challenge';
+import { convocationMessages } from '../../src/platform/convocation';
+import { database } from '../../src/platform/database';
+import { insertRows, outboxRow, RELAY_BATCH, relayPending, sendBatches } from '../../src/platform/delivery/outbox';
 import { CONFIRM_WITHIN_MS } from '../../src/platform/guard/renewal';
-import { DAY, DEMO, harness, seedElection, seedVoter, text, type Harness } from '../helpers';
+import { DAY, DEMO, harness, ORIGIN, seedElection, seedVoter, T0, text, type Harness } from '../helpers';
 import { capturedQueues, outbox, runScheduled } from '../renewal-helpers';
 
 let START = 0;
@@ -301,5 +304,59 @@ describe('a fault at each step of a renewal, and what the voter can do after it'
     expect((await h.get(link)).status).toBe(410);
     h.now = START + CONFIRM_WITHIN_MS;
     expect((await valider(h, link)).status).toBe(200);
+  });
+});
+
+describe('handing messages to the queue', () => {
+  /** A queue that refuses what Cloudflare's refuses: over 100 messages or 256 KB in one sendBatch. */
+  function limitedQueue() {
+    const calls: { messages: number; bytes: number }[] = [];
+    const queue = {
+      async sendBatch(messages: { body: unknown }[]) {
+        const bytes = messages.reduce((n, m) => n + new TextEncoder().encode(JSON.stringify(m.body)).length, 0);
+        if (messages.length > 100 || bytes > 256 * 1024)
+          throw new Error(`sendBatch refused: ${messages.length} messages, ${bytes} bytes`);
+        calls.push({ messages: messages.length, bytes });
+      },
+    } as unknown as Queue;
+    return { queue, calls };
+  }
+
+  it('hands over a relay run of convocation e-mails within the Queues limits, in as many sendBatch calls as needed', async () => {
+    const now = T0;
+    const texts = {
+      election: 'Élection des conseillers des Français de l’étranger',
+      opensAt: now,
+      closesAt: now + 7 * DAY,
+      origin: ORIGIN,
+    };
+    const db = database(env.DB);
+    for (let i = 0; i < RELAY_BATCH; i++) {
+      const voter = {
+        numic: String(70_000_000 + i),
+        email: `v${i}@example.org`,
+        phone: '+33612345678',
+        language: i % 2 ? 'en' : 'fr',
+        numicHmac: `h${i}`,
+      };
+      const [mail] = convocationMessages(voter, { identifier: 'ABCDEFGHJKMN', password: 'abcdefgh2345' }, texts);
+      // Waiting since before a queue outage: the scheduled relay's to hand over.
+      await insertRows(db, [await outboxRow(mail, env.DELIVERY_KEY, now - 10 * 60_000)])[0]!;
+    }
+    const { queue, calls } = limitedQueue();
+    expect(await relayPending(db, queue, now, async () => {})).toBe(RELAY_BATCH);
+    expect(calls.reduce((n, c) => n + c.messages, 0)).toBe(RELAY_BATCH);
+    // Every row noted as handed over (the note binds 101 values for 100 rows, past D1's limit,
+    // unless split): the next run, a minute later, hands over nothing again.
+    expect(await relayPending(db, queue, now + 60_000, async () => {})).toBe(0);
+  });
+
+  it('splits a hand-over at 100 messages or 256 KB, whichever comes first, keeping the order', () => {
+    const big = Array.from({ length: 150 }, (_, i) => ({ i, pad: 'x'.repeat(3000) }));
+    const parts = sendBatches(big);
+    expect(parts.map((p) => p.length)).toEqual([76, 74]);
+    expect(parts.flat()).toEqual(big);
+    const small = Array.from({ length: 250 }, (_, i) => ({ i }));
+    expect(sendBatches(small).map((p) => p.length)).toEqual([100, 100, 50]);
   });
 });

@@ -180,17 +180,46 @@ export async function handOverCommitted(
 ): Promise<number> {
   if (messages.length === 0) return 0;
   // JSON, not the default structured clone: dead letters stay readable in the dashboard.
-  await queue.sendBatch(messages.map((body) => ({ body, contentType: 'json' })));
-  await db
-    .update(outbox)
-    .set({ relayedAt: now })
-    .where(
-      inArray(
-        outbox.id,
-        messages.map((m) => m.id),
-      ),
+  // Each part noted as handed over once the queue took it: a part refused later is handed over
+  // again by the scheduled relay, the ones before it are not.
+  for (const chunk of sendBatches(messages)) {
+    await queue.sendBatch(chunk.map((body) => ({ body, contentType: 'json' })));
+    const ids = chunk.map((m) => m.id);
+    const [first, ...rest] = Array.from({ length: Math.ceil(ids.length / RELAYED_IDS_PER_UPDATE) }, (_, i) =>
+      db
+        .update(outbox)
+        .set({ relayedAt: now })
+        .where(inArray(outbox.id, ids.slice(i * RELAYED_IDS_PER_UPDATE, (i + 1) * RELAYED_IDS_PER_UPDATE))),
     );
+    await db.batch([first!, ...rest]);
+  }
   return messages.length;
+}
+
+/** The hand-over's time and the ids: D1 binds at most 100 values per statement. */
+const RELAYED_IDS_PER_UPDATE = 99;
+
+/** Queues' sendBatch: at most 100 messages and 256 KB in all (a margin kept for the envelope). */
+export const SEND_BATCH_MESSAGES = 100;
+export const SEND_BATCH_BYTES = 224 * 1024;
+
+/** `messages` in the fewest sendBatch calls the Queues limits allow, in order. */
+export function sendBatches<T>(messages: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = new TextEncoder().encode(JSON.stringify(m)).length;
+    if (current.length > 0 && (current.length >= SEND_BATCH_MESSAGES || bytes + size > SEND_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 export async function isCommitted(db: Database, id: string): Promise<boolean> {
