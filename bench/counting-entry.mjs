@@ -202,6 +202,13 @@ function wrapEnv(env, scope) {
   if (!byScope[cacheKey]) {
     byScope[cacheKey] = {
       ...env,
+      // bench:roll: the consumers deliver as production does, through Brevo's API — here a
+      // local fake that answers every message at once — not into the development outbox,
+      // whose D1 write per message production does not have. Requests keep DEV_TOOLS (the
+      // operator API's local password needs it).
+      ...(scope === 'consumer' && env.BENCH_BREVO_URL
+        ? { DEV_TOOLS: undefined, BREVO_API_KEY: 'bench', BREVO_API_URL: env.BENCH_BREVO_URL }
+        : {}),
       DB: wrapD1(env.DB, scope),
       ACCESS_STATE: wrapGuard(env.ACCESS_STATE),
       TOKENS: wrapKV(env.TOKENS),
