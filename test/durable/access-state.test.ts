@@ -24,6 +24,23 @@ describe('AccessState', () => {
     expect((await a.hit(3, 60_000, T + 60_001)).ok).toBe(true);
   });
 
+  it('counts a client at every tier in one object: allowed only if all allow, and then counted in all', async () => {
+    const narrow = { key: '2001:db8:1:2::/64', limit: 2 };
+    const wide = { key: '2001:db8:1::/48', limit: 3 };
+    const both = await guards.forUnknownTiers('tiers-test', [narrow, wide]);
+    // The /48 alone, as another /64 of it is counted: its subject is the same, in the same object.
+    const wideOnly = await guards.forUnknownTiers('tiers-test', [wide]);
+    expect(wideOnly.subjects).toEqual([both.subjects[1]]);
+    expect((await both.hit(60_000, T)).ok).toBe(true);
+    expect((await both.hit(60_000, T + 1)).ok).toBe(true);
+    // The /64 is full: refused, and the /48 did not count it.
+    expect(await both.hit(60_000, T + 2)).toEqual({ ok: false, retryAfterMs: 60_000 - 2 });
+    expect((await wideOnly.hit(60_000, T + 3)).ok).toBe(true);
+    // Now the /48 is full too (2 + 1): the strictest wait is the answer.
+    expect(await both.hit(60_000, T + 4)).toEqual({ ok: false, retryAfterMs: 60_000 - 4 });
+    expect((await both.hit(60_000, T + 60_004)).ok).toBe(true);
+  });
+
   it("purges expired rows with its alarm, on the callers' clock, without keeping a clock of its own", async () => {
     const stub = voterObject('alarm-test');
     const rows = () =>

@@ -360,6 +360,24 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
     });
   }
 
+  /**
+   * One hit of a client at several tiers at once (an IPv6 /64 and its /48: guards.ts puts both
+   * in the widest tier's shard): allowed only if every tier allows it, and then counted in
+   * every tier; refused, counted in none. The strictest wait is the answer.
+   */
+  hitTiers(tiers: readonly (readonly [subject: string, limit: number])[], windowMs: number, now: number): Verdict {
+    return this.atomically(now, () => {
+      const counts = tiers.map(([subject, limit]) => {
+        const key = `hits:${subject}`;
+        const hits = (this.read<number[]>(key, now) ?? []).filter((t) => t > now - windowMs);
+        return { key, hits, limit, verdict: windowVerdict(hits, limit, windowMs, now) };
+      });
+      const verdict = strictest(counts.map((c) => c.verdict));
+      if (verdict.ok) for (const c of counts) this.write(c.key, [...c.hits, now].slice(-c.limit), now + windowMs);
+      return verdict;
+    });
+  }
+
   // ---------------------------------------------------------------- single-use values
   /**
    * Marks `nonce` as used; true only for the first call. Concurrent replays are serialised

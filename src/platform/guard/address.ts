@@ -6,7 +6,7 @@
  */
 import type { Guards } from './guards';
 import { networkOf, WIDE_FACTOR } from './network';
-import { strictest, type Verdict } from './throttle';
+import type { Verdict } from './throttle';
 
 export const ADDRESS_LIMIT = 300;
 export const ADDRESS_WINDOW_MS = 10 * 60_000;
@@ -26,8 +26,8 @@ export const FORM_ALLOWANCE: AddressAllowance = {
 
 /**
  * Counts one more request from `address`'s network and says whether it is allowed: an IPv4
- * address or an IPv6 /64 gets `limit`, its /48 WIDE_FACTOR times as much (both counted in
- * parallel; a refusal of either refuses).
+ * address or an IPv6 /64 gets `limit`, its /48 WIDE_FACTOR times as much (both counted in one
+ * round trip to the /48's shard; a refusal of either refuses, and is counted in neither).
  */
 export async function countAddress(
   guards: Guards,
@@ -38,16 +38,8 @@ export async function countAddress(
   scope?: string,
 ): Promise<Verdict> {
   const network = networkOf(address);
-  const tiers: [string, number][] = [[network.key, allowance.limit]];
-  if (network.wide) tiers.push([network.wide, allowance.limit * WIDE_FACTOR]);
-  const verdicts = await Promise.all(
-    tiers.map(async ([key, limit]) =>
-      (await guards.forUnknown(allowance.purpose, scope === undefined ? key : `${scope}\n${key}`)).hit(
-        limit,
-        allowance.windowMs,
-        now,
-      ),
-    ),
-  );
-  return strictest(verdicts);
+  const scoped = (key: string) => (scope === undefined ? key : `${scope}\n${key}`);
+  const tiers = [{ key: scoped(network.key), limit: allowance.limit }];
+  if (network.wide) tiers.push({ key: scoped(network.wide), limit: allowance.limit * WIDE_FACTOR });
+  return (await guards.forUnknownTiers(allowance.purpose, tiers)).hit(allowance.windowMs, now);
 }

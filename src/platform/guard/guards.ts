@@ -55,11 +55,25 @@ export interface Guard {
   undoCast(tracker: string, now: number): Promise<void>;
 }
 
+/** A client's counter at several tiers (an IPv6 /64 within its /48), in one object. */
+export interface TieredCounter {
+  /** The tiers' keys inside their object (for logs and tests, never a secret). */
+  readonly subjects: readonly string[];
+  /** One hit at every tier, in one round trip: allowed only if every tier allows it. */
+  hit(windowMs: number, now: number): Answer<'hitTiers'>;
+}
+
 export interface Guards {
   /** The voter's own object; naming it is free (no round trip, no hash). */
   forVoter(numicHmac: string, purpose: string): Guard;
   /** The shard of `purpose:key`, chosen by a keyed hash (one HMAC). */
   forUnknown(purpose: string, key: string): Promise<Guard>;
+  /**
+   * The counter of `purpose` for `tiers`, narrowest first, each with its limit: every tier's
+   * subject is its own (as `forUnknown` names it), all kept in the shard of the widest tier,
+   * so that one round trip counts them all (one HMAC per tier).
+   */
+  forUnknownTiers(purpose: string, tiers: readonly { key: string; limit: number }[]): Promise<TieredCounter>;
 }
 
 type Stub = DurableObjectStub<AccessState>;
@@ -110,12 +124,21 @@ export function voterObjectName(numicHmac: string): string {
 
 /** The Cloudflare implementation: one AccessState namespace, shards keyed with `shardKey`. */
 export function durableGuards(namespace: DurableObjectNamespace<AccessState>, shardKey: string): Guards {
+  const shardOf = (digest: string) =>
+    namespace.get(namespace.idFromName(`shard:${parseInt(digest.slice(0, 8), 16) % SHARD_COUNT}`));
   return {
     forVoter: (numicHmac, purpose) => bind(namespace.get(namespace.idFromName(voterObjectName(numicHmac))), purpose),
     async forUnknown(purpose, key) {
       const digest = await hmacHex(shardKey, `${purpose}:${key}`);
-      const shard = parseInt(digest.slice(0, 8), 16) % SHARD_COUNT;
-      return bind(namespace.get(namespace.idFromName(`shard:${shard}`)), `${purpose}:${digest}`);
+      return bind(shardOf(digest), `${purpose}:${digest}`);
+    },
+    async forUnknownTiers(purpose, tiers) {
+      if (tiers.length === 0) throw new Error('guards: a counter needs at least one tier');
+      const digests = await Promise.all(tiers.map((t) => hmacHex(shardKey, `${purpose}:${t.key}`)));
+      const subjects = digests.map((d) => `${purpose}:${d}`);
+      const stub = shardOf(digests[digests.length - 1]!);
+      const counted = tiers.map((t, i) => [subjects[i]!, t.limit] as const);
+      return { subjects, hit: (windowMs, now) => stub.hitTiers(counted, windowMs, now) };
     },
   };
 }
