@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
-import { chromium } from 'playwright-core';
+import { launch } from '../test/e2e/browser.mjs';
 import { cpuMs, workerdChildren } from './lib/cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,7 +27,7 @@ const quick = process.argv.includes('--quick');
 const reps = quick
   ? { modexp: 50, verify: 3, encrypt: 2, booth: 3 }
   : { modexp: 300, verify: 15, encrypt: 8, booth: 5 };
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const bundled = await build({
   entryPoints: [path.join(here, 'ballot-entry.mjs')],
@@ -149,18 +149,8 @@ async function inChromium() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  // The e2e tests' launch: Debian's Chromium with the flags that keep it off the network.
+  const browser = await launch();
   try {
     const m = await import(pathToFileURL(file).href);
     const job = { ...(await m.boothJob()), choice: 7 };
