@@ -2,6 +2,7 @@
  * A small Belenios election for the ballot tests: two trustees, a 3-answer question with blank,
  * four voters' credentials, and its box setup (src/platform/ballot/box.ts).
  */
+import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
 import {
   credentialsJson,
@@ -13,11 +14,15 @@ import {
   generateElectionUuid,
   generatePrivateCredential,
   generateTrusteeKey,
+  parseElection,
   singleChoiceQuestion,
   trusteesJson,
   type Election,
 } from '../src/ballot';
 import type { BallotBox, BoxSetup } from '../src/platform/ballot/box';
+import { openSecret } from '../src/platform/delivery/seal';
+import type { Services } from '../src/platform/services';
+import { DEMO, harness, T0 } from './helpers';
 
 export const BALLOT_T0 = Date.UTC(2022, 3, 21, 9, 14);
 export const HOUR = 3_600_000;
@@ -73,4 +78,28 @@ export async function testElection(voters = 4, t0 = BALLOT_T0): Promise<TestElec
 export async function setUpBox(box: DurableObjectStub<BallotBox>, e: Pick<TestElection, 'setup' | 'publics'>) {
   expect(await box.stageCredentials(e.publics, true)).toEqual({ staged: e.publics.length });
   return box.setup(e.setup);
+}
+
+/**
+ * The demo voter logged in to the portal whose box 'box:1' is set up (through the operator
+ * API): the harness, the session cookie, the box's election and fingerprint, and the voter's
+ * ballot credential opened from D1 as the booth page would hand it over.
+ */
+export async function loggedInVoter(bindings: Cloudflare.Env, decorate?: (s: Services) => Services) {
+  const h = harness(T0, bindings, decorate);
+  const html = await (await h.get('/')).text();
+  const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...(await h.code(html)) });
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  const box = env.BALLOT_BOX.get(env.BALLOT_BOX.idFromName('box:1'));
+  const [record] = await box.records(0, 1);
+  const election = parseElection(record!.body);
+  const { fingerprint } = await box.info();
+  const row = (await env.DB.prepare('SELECT voter_id, sealed FROM ballot_credentials').first<{
+    voter_id: number;
+    sealed: string;
+  }>())!;
+  const credential = (await openSecret(env.DELIVERY_KEY, row.sealed, {
+    messageId: `ballot-credential:${election.uuid}:${row.voter_id}`,
+  }))!;
+  return { h, cookie, election, fingerprint: fingerprint!, credential, voterId: row.voter_id };
 }

@@ -9,10 +9,10 @@
 import { env } from 'cloudflare:test';
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encryptBallot, generateTrusteeKey, parseElection, trusteePublicKeyJson } from '../../src/ballot';
+import { encryptBallot, generateTrusteeKey, trusteePublicKeyJson } from '../../src/ballot';
 import { P, Q } from '../../src/ballot/group';
-import { openSecret } from '../../src/platform/delivery/seal';
-import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter } from '../helpers';
+import { loggedInVoter } from '../ballot-helpers';
+import { DAY, ORIGIN, T0, seedElection, seedVoter } from '../helpers';
 import { local, operatorApi } from '../operator-helpers';
 import { capturedQueues } from '../renewal-helpers';
 import {
@@ -58,21 +58,8 @@ beforeEach(async () => {
 
 /** The demo voter's session cookie and a real ballot of theirs (what mutations start from). */
 async function votersBooth() {
-  const h = harness(T0, bindings);
-  const html = await (await h.get('/')).text();
-  const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...(await h.code(html)) });
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  const [record] = await box().records(0, 1);
-  const election = parseElection(record!.body);
-  const { fingerprint } = await box().info();
-  const row = await env.DB.prepare('SELECT voter_id, sealed FROM ballot_credentials').first<{
-    voter_id: number;
-    sealed: string;
-  }>();
-  const credential = (await openSecret(env.DELIVERY_KEY, row!.sealed, {
-    messageId: `ballot-credential:${election.uuid}:${row!.voter_id}`,
-  }))!;
-  const ballot = await encryptBallot(election, fingerprint!, credential, 1);
+  const { cookie, election, fingerprint, credential } = await loggedInVoter(bindings);
+  const ballot = await encryptBallot(election, fingerprint, credential, 1);
   return { cookie, ballot: JSON.parse(ballot.json) as unknown };
 }
 

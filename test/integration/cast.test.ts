@@ -9,15 +9,9 @@ import { durableHeadWitness } from '../../src/platform/audit-head';
 import { storedEvents } from '../audit-helpers';
 import { env } from 'cloudflare:test';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import {
-  encryptBallot,
-  generatePrivateCredential,
-  generateTrusteeKey,
-  parseElection,
-  trusteePublicKeyJson,
-} from '../../src/ballot';
-import { openSecret } from '../../src/platform/delivery/seal';
-import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter, text } from '../helpers';
+import { encryptBallot, generatePrivateCredential, generateTrusteeKey, trusteePublicKeyJson } from '../../src/ballot';
+import { loggedInVoter } from '../ballot-helpers';
+import { DAY, DEMO, ORIGIN, T0, seedElection, seedVoter, text } from '../helpers';
 import { local, operatorApi } from '../operator-helpers';
 import { capturedQueues } from '../renewal-helpers';
 import { voterObject } from '../access-state';
@@ -52,20 +46,7 @@ beforeEach(async () => {
 
 /** The demo voter logged in, and what their booth holds: the election and their credential. */
 async function booth(decorate?: (s: Services) => Services) {
-  const h = harness(T0, queues.bindings, decorate);
-  const html = await (await h.get('/')).text();
-  const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...(await h.code(html)) });
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  const [record] = await box().records(0, 1);
-  const election = parseElection(record!.body);
-  const { fingerprint } = await box().info();
-  const row = await env.DB.prepare('SELECT voter_id, sealed FROM ballot_credentials').first<{
-    voter_id: number;
-    sealed: string;
-  }>();
-  const credential = (await openSecret(env.DELIVERY_KEY, row!.sealed, {
-    messageId: `ballot-credential:${election.uuid}:${row!.voter_id}`,
-  }))!;
+  const { h, cookie, election, fingerprint, credential, voterId } = await loggedInVoter(queues.bindings, decorate);
   const ballot = (choice: number | 'blank', cred = credential) => encryptBallot(election, fingerprint!, cred, choice);
   const cast = (json: string, headers: Record<string, string> = {}) =>
     h.fetch('/vote/bulletin', {
@@ -73,7 +54,7 @@ async function booth(decorate?: (s: Services) => Services) {
       headers: { origin: ORIGIN, 'content-type': 'application/json', cookie, ...headers },
       body: JSON.stringify({ ballot: json }),
     });
-  return { h, ballot, cast, cookie, voterId: row!.voter_id };
+  return { h, ballot, cast, cookie, voterId };
 }
 
 const numicHmac = async () =>
