@@ -203,13 +203,15 @@ const RELAYED_IDS_PER_UPDATE = 99;
 export const SEND_BATCH_MESSAGES = 100;
 export const SEND_BATCH_BYTES = 224 * 1024;
 
+const utf8 = new TextEncoder();
+
 /** `messages` in the fewest sendBatch calls the Queues limits allow, in order. */
 export function sendBatches<T>(messages: readonly T[]): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const m of messages) {
-    const size = new TextEncoder().encode(JSON.stringify(m)).length;
+    const size = utf8.encode(JSON.stringify(m)).length;
     if (current.length > 0 && (current.length >= SEND_BATCH_MESSAGES || bytes + size > SEND_BATCH_BYTES)) {
       batches.push(current);
       current = [];

@@ -348,16 +348,7 @@ export class AccessState extends DurableObject<Cloudflare.Env> {
    * allowed. A refused hit is not counted, so waiting is always enough to recover.
    */
   hit(subject: string, limit: number, windowMs: number, now: number): Verdict {
-    return this.atomically(now, () => {
-      const key = `hits:${subject}`;
-      const hits = (this.read<number[]>(key, now) ?? []).filter((t) => t > now - windowMs);
-      const verdict = windowVerdict(hits, limit, windowMs, now);
-      if (verdict.ok) {
-        hits.push(now);
-        this.write(key, hits.slice(-limit), now + windowMs);
-      }
-      return verdict;
-    });
+    return this.hitTiers([[subject, limit]], windowMs, now);
   }
 
   /**
