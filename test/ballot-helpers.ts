@@ -21,8 +21,7 @@ import {
 } from '../src/ballot';
 import type { BallotBox, BoxSetup } from '../src/platform/ballot/box';
 import { openSecret } from '../src/platform/delivery/seal';
-import type { Services } from '../src/platform/services';
-import { DEMO, harness, T0 } from './helpers';
+import { DEMO, type Harness } from './helpers';
 
 export const BALLOT_T0 = Date.UTC(2022, 3, 21, 9, 14);
 export const HOUR = 3_600_000;
@@ -81,12 +80,11 @@ export async function setUpBox(box: DurableObjectStub<BallotBox>, e: Pick<TestEl
 }
 
 /**
- * The demo voter logged in to the portal whose box 'box:1' is set up (through the operator
- * API): the harness, the session cookie, the box's election and fingerprint, and the voter's
+ * The demo voter logged in through `h` to the portal whose box 'box:1' is set up (through the
+ * operator API): the session cookie, the box's election and fingerprint, and the voter's
  * ballot credential opened from D1 as the booth page would hand it over.
  */
-export async function loggedInVoter(bindings: Cloudflare.Env, decorate?: (s: Services) => Services) {
-  const h = harness(T0, bindings, decorate);
+export async function loggedInVoter(h: Harness) {
   const html = await (await h.get('/')).text();
   const res = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...(await h.code(html)) });
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
@@ -101,5 +99,5 @@ export async function loggedInVoter(bindings: Cloudflare.Env, decorate?: (s: Ser
   const credential = (await openSecret(env.DELIVERY_KEY, row.sealed, {
     messageId: `ballot-credential:${election.uuid}:${row.voter_id}`,
   }))!;
-  return { h, cookie, election, fingerprint: fingerprint!, credential, voterId: row.voter_id };
+  return { cookie, election, fingerprint: fingerprint!, credential, voterId: row.voter_id };
 }

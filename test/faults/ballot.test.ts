@@ -5,8 +5,8 @@
 // cast answered 503 leaves no émargement pending for ever (the object's alarm settles it).
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encryptBallot, generateTrusteeKey, parseElection, trusteePublicKeyJson } from '../../src/ballot';
-import { openSecret } from '../../src/platform/delivery/seal';
+import { encryptBallot, generateTrusteeKey, trusteePublicKeyJson } from '../../src/ballot';
+import { loggedInVoter } from '../ballot-helpers';
 import { hmacHex } from '../../src/platform/crypto';
 import { voterObject } from '../access-state';
 import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter, text } from '../helpers';
@@ -40,24 +40,8 @@ beforeEach(async () => {
 /** The demo voter logged in (bindings healthy) in a faulty world, and a ballot of theirs. */
 async function loggedIn() {
   const w = faultyWorld(T0, bindings());
-  const html = await (await w.h.get('/')).text();
-  const res = await w.h.post('/login', {
-    identifier: DEMO.identifier,
-    password: DEMO.password,
-    ...(await w.h.code(html)),
-  });
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  const [record] = await box().records(0, 1);
-  const election = parseElection(record!.body);
-  const { fingerprint } = await box().info();
-  const row = (await env.DB.prepare('SELECT voter_id, sealed FROM ballot_credentials').first<{
-    voter_id: number;
-    sealed: string;
-  }>())!;
-  const credential = (await openSecret(env.DELIVERY_KEY, row.sealed, {
-    messageId: `ballot-credential:${election.uuid}:${row.voter_id}`,
-  }))!;
-  const ballot = await encryptBallot(election, fingerprint!, credential, 1);
+  const { cookie, election, fingerprint, credential } = await loggedInVoter(w.h);
+  const ballot = await encryptBallot(election, fingerprint, credential, 1);
   const cast = (h = w.h) =>
     h.fetch('/vote/bulletin', {
       method: 'POST',

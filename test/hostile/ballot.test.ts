@@ -12,7 +12,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encryptBallot, generateTrusteeKey, trusteePublicKeyJson } from '../../src/ballot';
 import { P, Q } from '../../src/ballot/group';
 import { loggedInVoter } from '../ballot-helpers';
-import { DAY, ORIGIN, T0, seedElection, seedVoter } from '../helpers';
+import { DAY, ORIGIN, T0, harness, seedElection, seedVoter } from '../helpers';
 import { local, operatorApi } from '../operator-helpers';
 import { capturedQueues } from '../renewal-helpers';
 import {
@@ -58,7 +58,7 @@ beforeEach(async () => {
 
 /** The demo voter's session cookie and a real ballot of theirs (what mutations start from). */
 async function votersBooth() {
-  const { cookie, election, fingerprint, credential } = await loggedInVoter(bindings);
+  const { cookie, election, fingerprint, credential } = await loggedInVoter(harness(T0, bindings));
   const ballot = await encryptBallot(election, fingerprint, credential, 1);
   return { cookie, ballot: JSON.parse(ballot.json) as unknown };
 }

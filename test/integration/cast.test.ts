@@ -11,7 +11,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { encryptBallot, generatePrivateCredential, generateTrusteeKey, trusteePublicKeyJson } from '../../src/ballot';
 import { loggedInVoter } from '../ballot-helpers';
-import { DAY, DEMO, ORIGIN, T0, seedElection, seedVoter, text } from '../helpers';
+import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter, text } from '../helpers';
 import { local, operatorApi } from '../operator-helpers';
 import { capturedQueues } from '../renewal-helpers';
 import { voterObject } from '../access-state';
@@ -46,7 +46,8 @@ beforeEach(async () => {
 
 /** The demo voter logged in, and what their booth holds: the election and their credential. */
 async function booth(decorate?: (s: Services) => Services) {
-  const { h, cookie, election, fingerprint, credential, voterId } = await loggedInVoter(queues.bindings, decorate);
+  const h = harness(T0, queues.bindings, decorate);
+  const { cookie, election, fingerprint, credential, voterId } = await loggedInVoter(h);
   const ballot = (choice: number | 'blank', cred = credential) => encryptBallot(election, fingerprint!, cred, choice);
   const cast = (json: string, headers: Record<string, string> = {}) =>
     h.fetch('/vote/bulletin', {
