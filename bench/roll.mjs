@@ -19,8 +19,8 @@
  * Writes bench/results/roll-latest.{json,md}.
  *
  * Options: --rows=N (BENCH_ROLL_ROWS, 20 000), --convoke=N (BENCH_ROLL_CONVOKE, 2 000), --no-build
- * (reuse dist/worker), --profile=DIR (an unminified build, every isolate of workerd sampled
- * during the convocation: DIR/<isolate>.cpuprofile and each one's busiest functions per voter).
+ * (reuse dist/worker), --profile=DIR (an unminified build, the app's isolate sampled during
+ * the convocation: DIR/core_user_.cpuprofile and its busiest functions per voter).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
