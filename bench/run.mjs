@@ -18,7 +18,7 @@ import { cpuMs } from './lib/cpu.mjs';
 import { measure, toRequest } from './lib/load.mjs';
 import { renderMarkdown, renderTable, summarize } from './lib/report.mjs';
 import { seed } from './lib/seed.mjs';
-import { applyMigrations, startApp, startBaseline } from './lib/server.mjs';
+import { SHARD_COUNT, applyMigrations, startApp, startBaseline } from './lib/server.mjs';
 import { bareBaseline, calibratePbkdf2, unitCosts } from './lib/calibrate.mjs';
 import { BUNDLE_DIR, buildBundle, measureBundle } from '../scripts/bundle.mjs';
 
@@ -69,7 +69,9 @@ try {
   await smokeTest(ctx);
   const bare = await bareBaseline({ ...opts, log });
   const pbkdf2 = await calibratePbkdf2(app, log);
-  // Unit costs one at a time (for the sequential replay) and ten at a time (for the loaded runs).
+  // Unit costs one at a time (for the sequential replay) and ten at a time (for the loaded
+  // runs), the objects' calls on running shards, as the routes' are.
+  await warmShards();
   const units = { sequential: await unitCosts(app, 1, log), concurrent: await unitCosts(app, opts.connections, log) };
 
   // 3. Each route: warm-up, then rounds of baseline run + app run, back to back.
@@ -111,6 +113,19 @@ async function smokeTest(ctx) {
   if (res.status !== 303) throw new Error(`demo login answered ${res.status}, expected 303`);
 }
 
+/**
+ * Starts every shard object of the app (its SHARD_COUNT), or touches them when they run. At
+ * the peak the 4096 shards are busy, hence running, and on Cloudflare they run on other
+ * machines: an object's start is never the Worker's CPU. Locally it runs in the app's own
+ * process, on the caller's stack, and its estimated price (the unit cost doFresh) fell short
+ * of it by ~0.6 ms a start — most of a login's figure beyond PBKDF2 when each login started
+ * two (docs/performance.md). Cold: ~6 s of CPU once; warm: ~0.4 s.
+ */
+async function warmShards() {
+  const res = await fetch(`${app.url}/__bench/warm-shards?n=${SHARD_COUNT}`);
+  if (!res.ok) throw new Error(`warm-shards: ${res.status} ${await res.text()}`);
+}
+
 async function counters(reset = false) {
   return (await fetch(`${app.url}/__bench/counters${reset ? '?reset' : ''}`)).json();
 }
@@ -139,6 +154,7 @@ async function isolated(route, ctx, reusable, rate) {
   const n = Math.max(30, Math.min(400, Math.round(rate ?? 100)));
   const items = route.prepare ? (reusable ?? (await prepareItems(route, ctx, n))) : [undefined];
   const requests = items.map((item) => toRequest(app.url, route.request(item)));
+  await warmShards();
   await counters(true);
   const before = cpuMs(app.pid);
   const res = await fetch(`${app.url}/__bench/loop`, { method: 'POST', body: JSON.stringify({ requests, n }) });
@@ -170,6 +186,7 @@ async function benchRoute(route, ctx) {
     const baselineRoute = { expect: 200, request: () => sample };
 
     log(`${route.name}: warm-up`);
+    await warmShards();
     const warm = await measure({
       url: app.url,
       route,
@@ -197,6 +214,7 @@ async function benchRoute(route, ctx) {
       baseline.cpuMs = b0 === null ? null : cpuMs(base.pid) - b0;
 
       const items = await itemsFor(opts.duration);
+      await warmShards();
       await counters(true);
       const a0 = cpuMs(app.pid);
       const run = await measure({

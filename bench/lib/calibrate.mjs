@@ -4,7 +4,7 @@
  */
 import { cpuMs } from './cpu.mjs';
 import { measure } from './load.mjs';
-import { startBaseline } from './server.mjs';
+import { SHARD_COUNT, startBaseline } from './server.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,9 +54,10 @@ export async function unitCosts(app, c, log) {
   const units = {};
   for (const op of ['d1Read', 'd1Write', 'kvGet', 'kvPut', 'queueSend', 'doRead', 'doWrite', 'doFresh']) {
     const n = 300;
-    await fetch(`${app.url}/__bench/unit?op=${op}&n=20&c=${c}`);
+    const query = `op=${op}&c=${c}&shards=${SHARD_COUNT}`;
+    await fetch(`${app.url}/__bench/unit?${query}&n=20`);
     const before = cpuMs(app.pid);
-    const res = await fetch(`${app.url}/__bench/unit?op=${op}&n=${n}&c=${c}`);
+    const res = await fetch(`${app.url}/__bench/unit?${query}&n=${n}`);
     if (!res.ok) throw new Error(`unit cost ${op}: ${res.status} ${await res.text()}`);
     if (op === 'queueSend') await sleep(1500); // the consumer's share comes after the batch timeout
     units[op] = before === null ? null : (cpuMs(app.pid) - before) / n;

@@ -11,8 +11,9 @@ const median = (xs) => {
 };
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
-// AccessState methods that only read: a write costs the simulator a SQLite commit more.
-const DO_READS = new Set(['loginCheck', 'linkState', 'link', 'isNonceUsed', 'renewedAt']);
+// AccessState methods that only read: a write costs the simulator a SQLite commit more (a
+// login check writes: it reserves the attempt).
+const DO_READS = new Set(['link', 'isNonceUsed', 'sessionCheck', 'castState']);
 
 /**
  * CPU the local simulators (D1, KV, queues, Durable Objects — all inside the app's workerd

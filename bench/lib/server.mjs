@@ -27,6 +27,14 @@ export const SECRETS = Object.fromEntries(
     .map((name) => [name, `bench-${name.toLowerCase().replace(/_/g, '-')}`]),
 );
 
+/** The app's number of shard objects (src/platform/guard/guards.ts), which the bench starts. */
+export const SHARD_COUNT = (() => {
+  const source = readFileSync(new URL('../../src/platform/guard/guards.ts', import.meta.url), 'utf8');
+  const count = /export const SHARD_COUNT = (\d+)/.exec(source)?.[1];
+  if (!count) throw new Error('bench: SHARD_COUNT not found in src/platform/guard/guards.ts');
+  return Number(count);
+})();
+
 const COMPAT = { compatibilityDate: '2026-11-01', compatibilityFlags: ['nodejs_compat'] };
 
 /**
