@@ -144,8 +144,8 @@ export function buildServices(
     delivery: queueDelivery(env.DELIVERY, env.DELIVERY_KEY, db, primary, trail),
     audit: queuedAudit(env.AUDIT, trail),
     election: {
-      current: () => currentElection(db, env.ELECTION_ID, deps.clock()),
-      fresh: () => freshElection(primary, env.ELECTION_ID, deps.clock()),
+      current: () => currentElection(() => d1.session, env.ELECTION_ID, deps.clock()),
+      fresh: () => freshElection(() => env.DB.withSession('first-primary'), env.ELECTION_ID, deps.clock()),
     },
     sessions: new SessionStore(env.TOKENS),
     pseudonyms: hmacPseudonyms(env.NUMIC_HMAC_KEY, env.IDENTIFIER_HMAC_KEY),
