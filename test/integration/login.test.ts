@@ -2,6 +2,8 @@ import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { decodePng } from '../attacks/png';
+import { LOGIN_RESERVATION_MS } from '../../src/platform/guard/throttle';
+import { countingServices } from '../counting';
 import { DAY, DEMO, ORIGIN, T0, harness, seedElection, seedVoter, text, type Harness } from '../helpers';
 
 async function loginForm(h: Harness, fields: { identifier?: string; password?: string }, lang = '') {
@@ -170,6 +172,26 @@ describe('Écran 1 — login screen', () => {
     expect((await loginForm(h, {})).status).toBe(303);
     // The success cleared the failures: five more are free again.
     for (let i = 0; i < 5; i++) expect((await loginForm(h, { password: `again-${i}` })).status).toBe(401);
+  });
+
+  it('records nothing after a success with no failure to clear: its reservation lapses within 10 s', async () => {
+    const work = countingServices();
+    const h = harness(T0, env, work.decorate);
+    const html = await (await h.get('/')).text();
+    const code = await h.code(html);
+    work.log.reset();
+    const ok = await h.post('/login', { identifier: DEMO.identifier, password: DEMO.password, ...code });
+    expect(ok.status).toBe(303);
+    // The address's allowance and the account's check (the code's nonce is the captcha's own
+    // call): no record after it.
+    expect(work.log.calls.filter((c) => c.startsWith('guard.'))).toEqual(['guard.hit', 'guard.loginCheck']);
+    // Meanwhile the success counts as one of the network's five free failures…
+    for (let i = 0; i < 4; i++) expect((await loginForm(h, { password: `wrong-${i}` })).status).toBe(401);
+    expect((await loginForm(h, { password: 'wrong-4' })).status).toBe(429);
+    // …and once LOGIN_RESERVATION_MS has passed it counts no more.
+    h.now += LOGIN_RESERVATION_MS;
+    expect((await loginForm(h, { password: 'wrong-4' })).status).toBe(401);
+    expect(h.counts.verify).toBe(6);
   });
 
   it('throttles unknown identifiers the same way', async () => {

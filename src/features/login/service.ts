@@ -34,16 +34,7 @@ export { openSession } from '../../platform/voter-session';
 export async function attemptLogin(
   s: Pick<
     Services,
-    | 'clock'
-    | 'election'
-    | 'captcha'
-    | 'guards'
-    | 'pseudonyms'
-    | 'voters'
-    | 'hasher'
-    | 'audit'
-    | 'sessions'
-    | 'background'
+    'clock' | 'election' | 'captcha' | 'guards' | 'pseudonyms' | 'voters' | 'hasher' | 'audit' | 'sessions'
   >,
   req: LoginRequest,
 ): Promise<LoginOutcome> {
@@ -82,12 +73,14 @@ export async function attemptLogin(
   const valid = await s.hasher.verify(req.password, voter?.passwordHash ?? null);
   const success = valid && voter !== undefined;
   // The check reserved this attempt (so concurrent ones cannot all reach PBKDF2); its outcome
-  // takes the reservation's place. A success with no failure to clear only frees it: off the
-  // answer's path (most logins at the peak), so the voter does not wait for that round trip.
-  const recorded = guard.loginRecord(network, success, now);
-  if (success && verdict.recentFailures === 0) s.background(recorded);
+  // takes the reservation's place: a failure is counted, a success clears the failures. A
+  // success with no failure to clear — most logins at the peak — records nothing: its
+  // reservation lapses by itself (LOGIN_RESERVATION_MS, 10 s), counting meanwhile as one of
+  // this network's free failures on the account, and the login makes one Durable Object call
+  // fewer.
+  const clean = success && verdict.recentFailures === 0;
   await Promise.all([
-    !(success && verdict.recentFailures === 0) && recorded,
+    !clean && guard.loginRecord(network, success, now),
     s.audit.record({ event: 'login', numicHmac, at: now, outcome: success ? 'success' : 'failure' }),
   ]);
   if (!success || !voter) return { kind: 'failed' };
