@@ -16,10 +16,11 @@ import { routes } from './routes.mjs';
 import { createContext, NotAvailable } from './lib/context.mjs';
 import { cpuMs } from './lib/cpu.mjs';
 import { measure, toRequest } from './lib/load.mjs';
+import { splitSamples, startProfiling } from './lib/profiler.mjs';
 import { renderMarkdown, renderTable, summarize } from './lib/report.mjs';
 import { seed } from './lib/seed.mjs';
 import { SHARD_COUNT, applyMigrations, startApp, startBaseline } from './lib/server.mjs';
-import { bareBaseline, calibratePbkdf2, unitCosts } from './lib/calibrate.mjs';
+import { auditConsumerCost, bareBaseline, calibratePbkdf2, unitCosts } from './lib/calibrate.mjs';
 import { BUNDLE_DIR, buildBundle, measureBundle } from '../scripts/bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,7 +44,6 @@ const opts = {
 };
 const bundleDir = path.join(root, BUNDLE_DIR);
 const log = (...a) => console.error('[bench]', ...a);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const t0 = performance.now();
 
 // 1. The production bundle: the very build and file of `npm run deploy:dry` (scripts/bundle.mjs).
@@ -54,7 +54,12 @@ if (!args['no-build']) {
 const bundleSize = measureBundle(BUNDLE_DIR);
 
 // 2. Both Workers on loopback ports, the app with its data.
-const app = await startApp({ bundleDir, root });
+// The queues' consumers are off: a consumer's batch is an invocation of its own on Cloudflare,
+// not the CPU of the requests that sent its messages (the audit consumer ran ~1 ms of CPU per
+// login event in the same process). auditConsumerCost measures it apart.
+// The inspector serves profiledRun (routes with a PBKDF2 target).
+const inspectorPort = 9300 + Math.floor(Math.random() * 500);
+const app = await startApp({ bundleDir, root, consumers: false, inspectorPort });
 // The baseline has the app's shape: with an assets directory, every request first passes the
 // runtime's asset router (run_worker_first only for /_private), which locally costs more CPU than a
 // constant Response itself. The bare Worker is measured once, for reference.
@@ -73,6 +78,7 @@ try {
   // runs), the objects' calls on running shards, as the routes' are.
   await warmShards();
   const units = { sequential: await unitCosts(app, 1, log), concurrent: await unitCosts(app, opts.connections, log) };
+  const auditConsumer = await auditConsumerCost({ bundleDir, root, log });
 
   // 3. Each route: warm-up, then rounds of baseline run + app run, back to back.
   const results = [];
@@ -88,6 +94,7 @@ try {
     bare,
     pbkdf2,
     units,
+    auditConsumer,
     routes: results.map((r) => summarize(r, pbkdf2, units)),
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
   };
@@ -105,6 +112,55 @@ try {
   await Promise.allSettled([app.mf.dispose(), base.mf.dispose()]);
 }
 process.exit(exitCode);
+
+/**
+ * One more loaded run of a route with a PBKDF2 target, twice as long, with V8's sampling
+ * profiler on the app's isolate: its samples split into the PBKDF2, the Durable Objects' own
+ * work and the Worker's (profiler.mjs `splitSamples`). The process's CPU (the rounds) also
+ * holds the local D1, KV, queue and object simulators, priced by unit costs that move by half
+ * a millisecond between runs; the profile holds the isolate's work alone.
+ */
+async function profiledRun(route, items, reusable) {
+  await warmShards();
+  await counters(true);
+  const profiling = await startProfiling(inspectorPort);
+  const run = await measure({
+    url: app.url,
+    route,
+    items,
+    cycle: Boolean(reusable),
+    connections: opts.connections,
+    duration: 2 * opts.duration,
+  });
+  const profile = (await profiling.stop())[profiling.targets[0]];
+  // BENCH_PROFILES=dir: the raw profiles too, for Chrome DevTools.
+  if (process.env.BENCH_PROFILES) {
+    mkdirSync(process.env.BENCH_PROFILES, { recursive: true });
+    writeFileSync(
+      path.join(process.env.BENCH_PROFILES, `${route.name.replace(/\W+/g, '-')}.cpuprofile`),
+      JSON.stringify(profile),
+    );
+  }
+  const io = await counters();
+  const pbkdf2 = await calibratePbkdf2(app);
+  // The objects' entry points: the methods the run called, their alarm, their constructor
+  // (counting-entry.mjs's subclass keeps the name).
+  const split = splitSamples(profile, [...Object.keys(io.doMethods), 'alarm', 'AccessState']);
+  const msPerSample = split.pbkdf2 && pbkdf2.cpuMs !== null ? pbkdf2.cpuMs / split.pbkdf2 : null;
+  const profiled = {
+    requests: io.completed,
+    errors: run.errors,
+    samples: split,
+    pbkdf2Ms: pbkdf2.cpuMs,
+    // Per request: each made one PBKDF2, so the ratios to its samples are per request too.
+    workerBeyondPbkdf2Ms: msPerSample === null ? null : split.worker * msPerSample,
+    objectsMs: msPerSample === null ? null : split.objects * msPerSample,
+  };
+  log(
+    `${route.name} profiled: ${profiled.requests} requests; beyond PBKDF2 (${pbkdf2.cpuMs?.toFixed(1)} ms) the Worker ${profiled.workerBeyondPbkdf2Ms?.toFixed(2)} ms, the objects ${profiled.objectsMs?.toFixed(2)} ms`,
+  );
+  return profiled;
+}
 
 /** The demo voter logs in with the demo password: the data and the code reader work. */
 async function smokeTest(ctx) {
@@ -159,11 +215,7 @@ async function isolated(route, ctx, reusable, rate) {
   const before = cpuMs(app.pid);
   const res = await fetch(`${app.url}/__bench/loop`, { method: 'POST', body: JSON.stringify({ requests, n }) });
   if (!res.ok) throw new Error(`loop for ${route.name}: ${res.status}`);
-  let io = await counters();
-  if (io.queue.send > 0) {
-    await sleep(1500);
-    io = await counters();
-  }
+  const io = await counters();
   return { n, cpuMs: before === null ? null : cpuMs(app.pid) - before, io };
 }
 
@@ -225,13 +277,7 @@ async function benchRoute(route, ctx) {
         connections: opts.connections,
         duration: opts.duration,
       });
-      let io = await counters();
-      // Work the requests left to the queue consumers (audit, delivery) belongs to them:
-      // wait for the batch timeout (1 s) before reading the process's CPU.
-      if (io.queue.send > 0) {
-        await sleep(1500);
-        io = await counters();
-      }
+      const io = await counters();
       run.cpuMs = a0 === null ? null : cpuMs(app.pid) - a0;
       run.io = io;
       // A figure "beyond one PBKDF2" subtracts a PBKDF2 measured right after its own run: the
@@ -247,7 +293,10 @@ async function benchRoute(route, ctx) {
     // The simulators' CPU per operation moves with the machine's load even more than a PBKDF2
     // does (0.27 to 0.87 ms for a D1 read between two runs): a route with a PBKDF2 target has
     // its storage share priced right after its own rounds.
-    if (route.targets?.cpuOverPbkdf2 !== undefined) result.units = await unitCosts(app, opts.connections, log);
+    if (route.targets?.cpuOverPbkdf2 !== undefined) {
+      result.units = await unitCosts(app, opts.connections, log);
+      result.profiled = await profiledRun(route, await itemsFor(2 * opts.duration), reusable);
+    }
     // A static asset is answered by the asset router: the Worker is never invoked, nothing to replay.
     if (result.runs.some((r) => r.app.io.requests > 0)) result.isolated = await isolated(route, ctx, reusable, rate);
   } catch (err) {

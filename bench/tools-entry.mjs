@@ -42,6 +42,9 @@ const UNIT_OPS = {
   kvPut: (env, k) => env.TOKENS.put(`bench:${k}`, '{"voterId":1,"generation":0}', { expirationTtl: 120 }),
   // A message of no kind the consumer knows: acknowledged without work.
   queueSend: (env) => env.AUDIT.send({ kind: 'bench' }),
+  // A login's audit event as platform/audit.ts sends it, for the consumer's cost per event.
+  auditEvent: (env, k, now) =>
+    env.AUDIT.send({ kind: 'audit', record: { event: 'login', numicHmac: null, at: now, outcome: 'failure' } }),
   // A read that writes nothing (a login check now reserves its attempt: a write), and a
   // write, each to one of the running shards in turn, as the app's calls spread over them
   // (the bench starts them all first: warmShards).

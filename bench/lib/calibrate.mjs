@@ -4,7 +4,7 @@
  */
 import { cpuMs } from './cpu.mjs';
 import { measure } from './load.mjs';
-import { SHARD_COUNT, startBaseline } from './server.mjs';
+import { SHARD_COUNT, applyMigrations, startApp, startBaseline } from './server.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,7 +59,6 @@ export async function unitCosts(app, c, log) {
     const before = cpuMs(app.pid);
     const res = await fetch(`${app.url}/__bench/unit?${query}&n=${n}`);
     if (!res.ok) throw new Error(`unit cost ${op}: ${res.status} ${await res.text()}`);
-    if (op === 'queueSend') await sleep(1500); // the consumer's share comes after the batch timeout
     units[op] = before === null ? null : (cpuMs(app.pid) - before) / n;
   }
   if (Object.values(units).some((u) => u === null)) return null;
@@ -69,4 +68,46 @@ export async function unitCosts(app, c, log) {
       .join(', ')}`,
   );
   return units;
+}
+
+/**
+ * The audit consumer's CPU per event, in an app of its own with the consumers on (the bench's
+ * app leaves its messages queued: a consumer's batch is its own invocation on Cloudflare, not
+ * the CPU of the requests that sent them). `n` login events sent 10 at a time, then consumed in
+ * batches of up to 100; less one queue send each, measured the same way.
+ */
+export async function auditConsumerCost({ bundleDir, root, log, n = 600 }) {
+  const app = await startApp({ bundleDir, root });
+  try {
+    await applyMigrations(app.mf, root);
+    const counters = async () => (await (await fetch(`${app.url}/__bench/counters`)).json()).consumer;
+    const drained = async (messages) => {
+      for (let waited = 0; (await counters()).messages < messages; waited += 100) {
+        if (waited > 60_000) throw new Error(`audit consumer: ${(await counters()).messages} of ${messages} consumed`);
+        await sleep(100);
+      }
+    };
+    const timed = async (op, count) => {
+      const before = cpuMs(app.pid);
+      const res = await fetch(`${app.url}/__bench/unit?op=${op}&n=${count}&c=10`);
+      if (!res.ok) throw new Error(`unit cost ${op}: ${res.status} ${await res.text()}`);
+      return before;
+    };
+    await timed('auditEvent', 100);
+    await drained(100);
+    let before = await timed('auditEvent', n);
+    await drained(100 + n);
+    const perEvent = before === null ? null : (cpuMs(app.pid) - before) / n;
+    before = await timed('queueSend', n);
+    await drained(100 + 2 * n);
+    const perSend = before === null ? null : (cpuMs(app.pid) - before) / n;
+    if (perEvent === null || perSend === null) return null;
+    const consumerMs = Math.max(0, perEvent - perSend);
+    log(
+      `audit consumer: ${consumerMs.toFixed(3)} ms CPU per event (sent and consumed ${perEvent.toFixed(3)}, a send ${perSend.toFixed(3)})`,
+    );
+    return { perEventMs: perEvent, perSendMs: perSend, consumerMs };
+  } finally {
+    await app.mf.dispose();
+  }
 }

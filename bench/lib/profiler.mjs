@@ -71,3 +71,55 @@ export function selfTimes(profile) {
   });
   return { busy, idle, functions: [...self.entries()].sort((a, b) => b[1] - a[1]) };
 }
+
+/**
+ * A login's Worker CPU from a profile of the app's isolate, in samples (sample times on a busy
+ * machine also hold the other isolates' work that the thread did between two samples; the
+ * sampler's rate does not depend on what runs). Each sample is one of:
+ * - `pbkdf2`: the password's derivation (under `deriveBits`, which counting-entry.mjs wraps in
+ *   a named function: V8 may fold a native function's samples into its optimized caller's),
+ *   one per login;
+ * - `objects`: the Durable Objects' own work — its JavaScript stack starts in one of their
+ *   entry points (`objectEntries`: an RPC method, `alarm`, the constructor). Locally they run in
+ *   the app's isolate; on Cloudflare elsewhere, never on the Worker's CPU;
+ * - `idle`;
+ * - `worker`: everything else — the app's JavaScript, the stub calls' own work (which locally
+ *   also holds the simulator's dispatch to the object: an upper bound), the runtime
+ *   (`(program)`) and the garbage collector.
+ * With one PBKDF2 per request, the Worker's CPU beyond it is `pbkdf2Ms × worker ÷ pbkdf2`.
+ */
+export function splitSamples(profile, objectEntries) {
+  const entries = new Set(objectEntries);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // The outermost JavaScript frame under (root), per node.
+  const rootOf = new Map();
+  const outermost = (id) => {
+    if (rootOf.has(id)) return rootOf.get(id);
+    const up = parent.get(id);
+    const name = byId.get(id).callFrame.functionName;
+    const r = up === undefined || byId.get(up).callFrame.functionName === '(root)' ? name : outermost(up);
+    rootOf.set(id, r);
+    return r;
+  };
+  // Under the bench's named wrapper of deriveBits (counting-entry.mjs), per node.
+  const derivation = new Map();
+  const inDerivation = (id) => {
+    if (derivation.has(id)) return derivation.get(id);
+    const up = parent.get(id);
+    const name = byId.get(id).callFrame.functionName;
+    const d = name === 'benchDeriveBits' || name === 'deriveBits' || (up !== undefined && inDerivation(up));
+    derivation.set(id, d);
+    return d;
+  };
+  const split = { pbkdf2: 0, objects: 0, idle: 0, worker: 0 };
+  for (const id of profile.samples) {
+    const leaf = byId.get(id).callFrame.functionName;
+    if (leaf === '(idle)') split.idle++;
+    else if (inDerivation(id)) split.pbkdf2++;
+    else if (entries.has(outermost(id))) split.objects++;
+    else split.worker++;
+  }
+  return split;
+}

@@ -50,7 +50,7 @@ function roundCpu({ app, baseline }, prices) {
 }
 
 /** Medians over rounds; ratios paired round by round (baseline and app ran back to back). */
-export function summarize({ route, runs, unavailable, isolated, units: own }, pbkdf2, units) {
+export function summarize({ route, runs, unavailable, isolated, units: own, profiled }, pbkdf2, units) {
   const line = { name: route.name, expect: route.expect };
   if (unavailable) return { ...line, available: false, reason: unavailable };
   const apps = runs.map((r) => r.app);
@@ -152,6 +152,9 @@ export function summarize({ route, runs, unavailable, isolated, units: own }, pb
       : paired
         ? byRound((x) => x.workerMs - x.pbkdf2Ms)
         : summary.workerMs - summary.pbkdf2Ms;
+  // The isolate's profile (run.mjs `profiledRun`): the Worker's own CPU beyond its PBKDF2,
+  // without the simulators the process figure above must price.
+  if (profiled) summary.profiled = profiled;
   summary.checks = checkTargets(route.targets ?? {}, summary);
   return summary;
 }
@@ -164,10 +167,16 @@ function checkTargets(t, s) {
   if (t.errors !== undefined) add('errors', s.errors, s.errors <= t.errors, `${t.errors}`);
   if (t.cpuMs !== undefined && s.workerMs !== null)
     add('Worker CPU ms/req', s.workerMs, s.workerMs <= t.cpuMs, `≤ ${t.cpuMs}`);
-  if (t.cpuOverPbkdf2 !== undefined && s.beyondPbkdf2Ms !== null) {
-    const over = s.beyondPbkdf2Ms;
-    add('CPU ms/req beyond one PBKDF2', over, over <= t.cpuOverPbkdf2, `≤ ${t.cpuOverPbkdf2}`);
-  }
+  // The target is the isolate's own CPU (its profile); the process figure, which also holds
+  // whatever of the local simulators' work the unit costs miss, is shown beside it.
+  const profiledBeyond = s.profiled?.workerBeyondPbkdf2Ms;
+  if (t.cpuOverPbkdf2 !== undefined && profiledBeyond != null)
+    add(
+      'Worker CPU ms/req beyond one PBKDF2 (isolate profile)',
+      profiledBeyond,
+      profiledBeyond <= t.cpuOverPbkdf2,
+      `≤ ${t.cpuOverPbkdf2}`,
+    );
   if (t.d1Trips !== undefined) add('D1 queries/req', s.io.d1Trips, s.io.d1Trips <= t.d1Trips, `≤ ${t.d1Trips}`);
   if (t.d1Writes !== undefined) add('D1 writes/req', s.io.d1Writes, s.io.d1Writes <= t.d1Writes, `≤ ${t.d1Writes}`);
   if (t.d1Primary !== undefined)
@@ -235,6 +244,15 @@ function header(report) {
             .join(', ')}`
         : '',
     ),
+    ...report.routes
+      .filter((r) => r.profiled)
+      .map(
+        (r) =>
+          `${r.name} beyond one PBKDF2: the Worker ${f(r.profiled.workerBeyondPbkdf2Ms, 2)} ms by its isolate's profile (${r.profiled.requests} requests; the objects' own work ${f(r.profiled.objectsMs, 2)} ms), ${f(r.beyondPbkdf2Ms, 2)} ms by the process's CPU less the simulators' unit costs`,
+      ),
+    report.auditConsumer
+      ? `audit consumer (its own invocation, not the sender's CPU; the bench's app leaves its queues unconsumed): ${f(report.auditConsumer.consumerMs, 3)} ms CPU per event`
+      : '',
     b
       ? `baseline (constant Response behind the asset router, like the app), first route: ${f(b.rps, 0)} req/s, p99 ${f(b.p99, 0)} ms, ${f(b.cpuMs, 3)} ms CPU/req`
       : '',
@@ -253,8 +271,10 @@ export function renderTable(report) {
   const failed = report.routes.flatMap((r) =>
     (r.checks ?? []).filter((c) => !c.ok).map((c) => `  ✗ ${r.name}: ${c.what} ${f(c.value, 2)} (target ${c.goal})`),
   );
-  if (report.bundle.gzip > 100 * 1024)
-    failed.unshift(`  ✗ bundle (as deployed): ${kib(report.bundle.gzip)} gzip (target ≤ 100 KiB)`);
+  // Issue 9: ≤ 100 KiB when it landed; the issues since each report what they add, and the
+  // whole stays ≤ 150 KiB (test/node's bundle test holds that ceiling too).
+  if (report.bundle.gzip > 150 * 1024)
+    failed.unshift(`  ✗ bundle (as deployed): ${kib(report.bundle.gzip)} gzip (ceiling 150 KiB)`);
   return [
     ...header(report),
     '',
@@ -297,7 +317,8 @@ export function renderMarkdown(report) {
     'measured after each round). Same, sequential: requests replayed one at a time inside the',
     'isolate, without HTTP — an upper bound for routes with storage trips. D1 queries: round trips',
     'per request, primary / replica-eligible. DO calls: AccessState RPC calls. Queue sends: audit and',
-    'delivery messages, which the consumers write to D1 off the request path.',
+    "delivery messages, left in their queues: a consumer's batch is its own invocation (the audit",
+    "consumer's CPU per event is measured apart, in an app of its own).",
     '',
     '| Route | Target | Measured | Goal | |',
     '| --- | --- | ---: | --- | --- |',

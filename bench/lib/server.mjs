@@ -83,7 +83,7 @@ export function startBaseline({ assetsDir } = {}) {
  * and the asset router mirror wrangler.toml; D1, KV and Durable Objects live in memory for
  * this run only.
  */
-export async function startApp({ bundleDir, root, vars, inspectorPort }) {
+export async function startApp({ bundleDir, root, vars, inspectorPort, consumers = true }) {
   const entry = await readFile(new URL('../counting-entry.mjs', import.meta.url), 'utf8');
   const tools = await readFile(new URL('../tools-entry.mjs', import.meta.url), 'utf8');
   const bundle = await readFile(path.join(bundleDir, 'index.js'), 'utf8');
@@ -109,11 +109,17 @@ export async function startApp({ bundleDir, root, vars, inspectorPort }) {
         DELIVERY: { queueName: 'isoloir-delivery' },
         CONVOKE: { queueName: 'isoloir-convoke' },
       },
-      queueConsumers: {
-        'isoloir-convoke': { maxBatchSize: 20, maxBatchTimeout: 1, maxRetries: 10 },
-        'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
-        'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
-      },
+      // consumers: false leaves the messages in the queues: a consumer's batch is an invocation
+      // of its own on Cloudflare, not the CPU of the requests that sent its messages.
+      ...(consumers
+        ? {
+            queueConsumers: {
+              'isoloir-convoke': { maxBatchSize: 20, maxBatchTimeout: 1, maxRetries: 10 },
+              'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
+              'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
+            },
+          }
+        : {}),
       ...(existsSync(assetsDir) && !process.env.BENCH_NO_ASSETS
         ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: ROUTER_CONFIG } }
         : {}),
@@ -124,7 +130,7 @@ export async function startApp({ bundleDir, root, vars, inspectorPort }) {
       // warnings and errors are shown.
       // (The unit cost of a queue send uses messages of no known kind, which the app drops.)
       handleStructuredLogs: ({ level, message }) => {
-        if (/message of unknown kind/.test(message)) return;
+        if (/message of unknown kind|message_unknown_kind/.test(message)) return;
         if (level === 'error' || level === 'warn') console.error(`[app ${level}] ${message}`);
       },
     },
