@@ -27,8 +27,13 @@ if (!route) throw new Error(`no route matches ${only}`);
 // The deployed build (scripts/bundle.mjs), except that wrangler.toml's `minify` is overridden.
 buildBundle({ outdir: 'dist/profile', args: ['--minify=false'], quiet: true });
 const inspectorPort = 9300 + Math.floor(Math.random() * 500);
-// The queues left unconsumed, as in the bench (run.mjs): a consumer's batch is not the request's CPU.
-const app = await startApp({ bundleDir: path.join(root, 'dist', 'profile'), root, inspectorPort, consumers: false });
+// The audit queue left unconsumed, as in the bench (run.mjs): a consumer's batch is not the request's CPU.
+const app = await startApp({
+  bundleDir: path.join(root, 'dist', 'profile'),
+  root,
+  inspectorPort,
+  consumers: ['isoloir-delivery'],
+});
 try {
   await applyMigrations(app.mf, root);
   const ctx = createContext({ url: app.url, voters: await seed(app.mf, { benchVoters: 4000 }) });

@@ -54,12 +54,13 @@ if (!args['no-build']) {
 const bundleSize = measureBundle(BUNDLE_DIR);
 
 // 2. Both Workers on loopback ports, the app with its data.
-// The queues' consumers are off: a consumer's batch is an invocation of its own on Cloudflare,
-// not the CPU of the requests that sent its messages (the audit consumer ran ~1 ms of CPU per
-// login event in the same process). auditConsumerCost measures it apart.
+// The audit queue's consumer is off: a consumer's batch is an invocation of its own on
+// Cloudflare, not the CPU of the requests that sent its messages (auditConsumerCost measures it
+// apart). The delivery consumer runs: the renewal link's route reads its e-mails from the
+// development outbox it writes (the logins send no delivery message).
 // The inspector serves profiledRun (routes with a PBKDF2 target).
 const inspectorPort = 9300 + Math.floor(Math.random() * 500);
-const app = await startApp({ bundleDir, root, consumers: false, inspectorPort });
+const app = await startApp({ bundleDir, root, consumers: ['isoloir-delivery'], inspectorPort });
 // The baseline has the app's shape: with an assets directory, every request first passes the
 // runtime's asset router (run_worker_first only for /_private), which locally costs more CPU than a
 // constant Response itself. The bare Worker is measured once, for reference.

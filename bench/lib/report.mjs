@@ -251,7 +251,7 @@ function header(report) {
           `${r.name} beyond one PBKDF2: the Worker ${f(r.profiled.workerBeyondPbkdf2Ms, 2)} ms by its isolate's profile (${r.profiled.requests} requests; the objects' own work ${f(r.profiled.objectsMs, 2)} ms), ${f(r.beyondPbkdf2Ms, 2)} ms by the process's CPU less the simulators' unit costs`,
       ),
     report.auditConsumer
-      ? `audit consumer (its own invocation, not the sender's CPU; the bench's app leaves its queues unconsumed): ${f(report.auditConsumer.consumerMs, 3)} ms CPU per event`
+      ? `audit consumer (its own invocation, not the sender's CPU; the bench's app leaves that queue unconsumed): ${f(report.auditConsumer.consumerMs, 3)} ms CPU per event`
       : '',
     b
       ? `baseline (constant Response behind the asset router, like the app), first route: ${f(b.rps, 0)} req/s, p99 ${f(b.p99, 0)} ms, ${f(b.cpuMs, 3)} ms CPU/req`
@@ -295,7 +295,7 @@ export function renderMarkdown(report) {
   ];
   const gzipKiB = report.bundle.gzip / 1024;
   const checks = [
-    `| Bundle (as deployed) | gzip KiB | ${f(gzipKiB)} | ≤ 100 | ${gzipKiB <= 100 ? 'met' : '**missed**'} |`,
+    `| Bundle (as deployed) | gzip KiB | ${f(gzipKiB)} | ≤ 150 (100 when issue 9 landed) | ${gzipKiB <= 150 ? 'met' : '**missed**'} |`,
     ...report.routes.flatMap((r) =>
       (r.checks ?? []).map(
         (c) => `| ${r.name} | ${c.what} | ${f(c.value, 2)} | ${c.goal} | ${c.ok ? 'met' : '**missed**'} |`,
@@ -317,8 +317,8 @@ export function renderMarkdown(report) {
     'measured after each round). Same, sequential: requests replayed one at a time inside the',
     'isolate, without HTTP — an upper bound for routes with storage trips. D1 queries: round trips',
     'per request, primary / replica-eligible. DO calls: AccessState RPC calls. Queue sends: audit and',
-    "delivery messages, left in their queues: a consumer's batch is its own invocation (the audit",
-    "consumer's CPU per event is measured apart, in an app of its own).",
+    "delivery messages; the audit queue's consumer does not run (a consumer's batch is its own",
+    'invocation; its CPU per event is measured apart, in an app of its own).',
     '',
     '| Route | Target | Measured | Goal | |',
     '| --- | --- | ---: | --- | --- |',

@@ -57,6 +57,12 @@ const ROUTER_CONFIG = {
 // its objects live elsewhere. A memory file system keeps the simulator out of the figures.
 if (!process.env.BENCH_DISK && existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
 
+const CONSUMERS = {
+  'isoloir-convoke': { maxBatchSize: 20, maxBatchTimeout: 1, maxRetries: 10 },
+  'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
+  'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
+};
+
 /** Starts Miniflare and returns it with its URL and the pid of the workerd it spawned. */
 async function start(worker, shared = {}) {
   const before = new Set(workerdChildren());
@@ -109,17 +115,12 @@ export async function startApp({ bundleDir, root, vars, inspectorPort, consumers
         DELIVERY: { queueName: 'isoloir-delivery' },
         CONVOKE: { queueName: 'isoloir-convoke' },
       },
-      // consumers: false leaves the messages in the queues: a consumer's batch is an invocation
-      // of its own on Cloudflare, not the CPU of the requests that sent its messages.
-      ...(consumers
-        ? {
-            queueConsumers: {
-              'isoloir-convoke': { maxBatchSize: 20, maxBatchTimeout: 1, maxRetries: 10 },
-              'isoloir-audit': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
-              'isoloir-delivery': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5, retryDelay: 5 },
-            },
-          }
-        : {}),
+      // `consumers`: true, or the queues whose consumers run; the others keep their messages (a
+      // consumer's batch is an invocation of its own on Cloudflare, not the CPU of the requests
+      // that sent its messages).
+      queueConsumers: Object.fromEntries(
+        Object.entries(CONSUMERS).filter(([queue]) => consumers === true || consumers.includes(queue)),
+      ),
       ...(existsSync(assetsDir) && !process.env.BENCH_NO_ASSETS
         ? { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: ROUTER_CONFIG } }
         : {}),
