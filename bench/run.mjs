@@ -6,7 +6,8 @@
  *
  * Options (flags or environment): --rounds=N (BENCH_ROUNDS, 3), --duration=S (BENCH_DURATION,
  * 3 s per run), --connections=N (BENCH_CONNECTIONS, 10), --only=text (routes whose name
- * contains it), --quick (1 round of 2 s), --no-build (reuse dist/worker, as the last build left it).
+ * contains it), --quick (1 round of 2 s), --no-build (reuse dist/worker, as the last build left it);
+ * BENCH_PROFILES=dir also writes the login routes' profiled runs (profiledRun) as .cpuprofile.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
