@@ -13,7 +13,7 @@
  * - a batch is one round trip carrying several statements.
  */
 import app, * as bundle from './index.js';
-import { pbkdf2, unitCost, warmShards } from './__bench_tools.mjs';
+import { pbkdf2, unitCost } from './__bench_tools.mjs';
 
 const zero = () => ({
   requests: 0,
@@ -270,7 +270,6 @@ async function benchTools(url, request, ctx) {
     return Response.json({ n });
   }
   if (url.pathname === '/__bench/unit') return unitCost(benchEnv, url.searchParams);
-  if (url.pathname === '/__bench/warm-shards') return warmShards(benchEnv, url.searchParams);
   return new Response('not found', { status: 404 });
 }
 let benchEnv;

@@ -13,7 +13,8 @@ import { createContext } from './lib/context.mjs';
 import { selfTimes, startProfiling } from './lib/profiler.mjs';
 import { measure, toRequest } from './lib/load.mjs';
 import { seed } from './lib/seed.mjs';
-import { SHARD_COUNT, applyMigrations, startApp } from './lib/server.mjs';
+import { applyMigrations, startApp } from './lib/server.mjs';
+import { warmShards } from './lib/calibrate.mjs';
 import { buildBundle } from '../scripts/bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,8 +44,8 @@ try {
 
   const items = async (n) =>
     route.prepare ? Promise.all(Array.from({ length: n }, () => route.prepare(ctx))) : undefined;
-  // Every shard object running, as at the peak (bench/run.mjs `warmShards`).
-  await fetch(`${app.url}/__bench/warm-shards?n=${SHARD_COUNT}`);
+  // Every shard object running, as at the peak (calibrate.mjs `warmShards`).
+  await warmShards(app);
   // Warm the isolate (JIT, caches) before recording.
   await measure({
     url: app.url,

@@ -20,8 +20,8 @@ import { measure, toRequest } from './lib/load.mjs';
 import { splitSamples, startProfiling } from './lib/profiler.mjs';
 import { renderMarkdown, renderTable, summarize } from './lib/report.mjs';
 import { seed } from './lib/seed.mjs';
-import { SHARD_COUNT, applyMigrations, startApp, startBaseline } from './lib/server.mjs';
-import { auditConsumerCost, bareBaseline, calibratePbkdf2, unitCosts } from './lib/calibrate.mjs';
+import { applyMigrations, startApp, startBaseline } from './lib/server.mjs';
+import { auditConsumerCost, bareBaseline, calibratePbkdf2, unitCosts, warmShards } from './lib/calibrate.mjs';
 import { BUNDLE_DIR, buildBundle, measureBundle } from '../scripts/bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,7 +78,7 @@ try {
   const pbkdf2 = await calibratePbkdf2(app, log);
   // Unit costs one at a time (for the sequential replay) and ten at a time (for the loaded
   // runs), the objects' calls on running shards, as the routes' are.
-  await warmShards();
+  await warmShards(app);
   const units = { sequential: await unitCosts(app, 1, log), concurrent: await unitCosts(app, opts.connections, log) };
   const auditConsumer = await auditConsumerCost({ bundleDir, root, log });
 
@@ -123,16 +123,9 @@ process.exit(exitCode);
  * a millisecond between runs; the profile holds the isolate's work alone.
  */
 async function profiledRun(route, items, reusable) {
-  await warmShards();
-  await counters(true);
-  const profiling = await startProfiling(inspectorPort);
-  const run = await measure({
-    url: app.url,
-    route,
-    items,
-    cycle: Boolean(reusable),
-    connections: opts.connections,
-    duration: 2 * opts.duration,
+  let profiling;
+  const run = await loadApp(route, items, reusable, 2 * opts.duration, async () => {
+    profiling = await startProfiling(inspectorPort);
   });
   const profile = (await profiling.stop())[profiling.targets[0]];
   // BENCH_PROFILES=dir: the raw profiles too, for Chrome DevTools.
@@ -172,16 +165,14 @@ async function smokeTest(ctx) {
 }
 
 /**
- * Starts every shard object of the app (its SHARD_COUNT), or touches them when they run. At
- * the peak the 4096 shards are busy, hence running, and on Cloudflare they run on other
- * machines: an object's start is never the Worker's CPU. Locally it runs in the app's own
- * process, on the caller's stack, and its estimated price (the unit cost doFresh) fell short
- * of it by ~0.6 ms a start — most of a login's figure beyond PBKDF2 when each login started
- * two (docs/performance.md). Cold: ~6 s of CPU once; warm: ~0.4 s.
+ * One loaded run of the app on `route`, its shards running and its counters from zero;
+ * `started` runs just before the load (a CPU reading, the profiler).
  */
-async function warmShards() {
-  const res = await fetch(`${app.url}/__bench/warm-shards?n=${SHARD_COUNT}`);
-  if (!res.ok) throw new Error(`warm-shards: ${res.status} ${await res.text()}`);
+async function loadApp(route, items, reusable, duration, started) {
+  await warmShards(app);
+  await counters(true);
+  await started();
+  return measure({ url: app.url, route, items, cycle: Boolean(reusable), connections: opts.connections, duration });
 }
 
 async function counters(reset = false) {
@@ -212,7 +203,7 @@ async function isolated(route, ctx, reusable, rate) {
   const n = Math.max(30, Math.min(400, Math.round(rate ?? 100)));
   const items = route.prepare ? (reusable ?? (await prepareItems(route, ctx, n))) : [undefined];
   const requests = items.map((item) => toRequest(app.url, route.request(item)));
-  await warmShards();
+  await warmShards(app);
   await counters(true);
   const before = cpuMs(app.pid);
   const res = await fetch(`${app.url}/__bench/loop`, { method: 'POST', body: JSON.stringify({ requests, n }) });
@@ -240,7 +231,7 @@ async function benchRoute(route, ctx) {
     const baselineRoute = { expect: 200, request: () => sample };
 
     log(`${route.name}: warm-up`);
-    await warmShards();
+    await warmShards(app);
     const warm = await measure({
       url: app.url,
       route,
@@ -267,17 +258,9 @@ async function benchRoute(route, ctx) {
       });
       baseline.cpuMs = b0 === null ? null : cpuMs(base.pid) - b0;
 
-      const items = await itemsFor(opts.duration);
-      await warmShards();
-      await counters(true);
-      const a0 = cpuMs(app.pid);
-      const run = await measure({
-        url: app.url,
-        route,
-        items,
-        cycle: Boolean(reusable),
-        connections: opts.connections,
-        duration: opts.duration,
+      let a0 = null;
+      const run = await loadApp(route, await itemsFor(opts.duration), reusable, opts.duration, () => {
+        a0 = cpuMs(app.pid);
       });
       const io = await counters();
       run.cpuMs = a0 === null ? null : cpuMs(app.pid) - a0;

@@ -47,7 +47,7 @@ const UNIT_OPS = {
     env.AUDIT.send({ kind: 'audit', record: { event: 'login', numicHmac: null, at: now, outcome: 'failure' } }),
   // A read that writes nothing (a login check now reserves its attempt: a write), and a
   // write, each to one of the running shards in turn, as the app's calls spread over them
-  // (the bench starts them all first: warmShards).
+  // (the bench starts them all first: calibrate.mjs warmShards).
   doRead: (env, k, now, i, shards) => guard(env, `shard:${i % shards}`).isNonceUsed(k, now),
   doWrite: (env, k, now, i, shards) => guard(env, `shard:${i % shards}`).consumeNonce(k, now + UNIT_TTL_MS, now),
   doFresh: (env, k, now) => guard(env, `shard:bench-${k}`).consumeNonce(k, now + UNIT_TTL_MS, now),
@@ -67,24 +67,6 @@ export async function unitCost(env, params) {
   for (let i = 0; i < n; i += c) {
     await Promise.all(
       Array.from({ length: Math.min(c, n - i) }, (_, j) => op(env, `${run}-${i + j}`, Date.now(), i + j, shards)),
-    );
-  }
-  return Response.json({ n });
-}
-
-/**
- * Starts the `n` shard objects (`shard:0` … `shard:<n-1>`, the app's SHARD_COUNT), `c` at a
- * time, with a read that writes nothing and sets no alarm. At the peak every shard is busy,
- * hence running — and on Cloudflare it runs elsewhere, so its start is never the Worker's
- * CPU. Locally an object starts in the app's own process, on the caller's stack.
- */
-export async function warmShards(env, params) {
-  const n = Number(params.get('n') ?? 4096);
-  const c = Number(params.get('c') ?? 64);
-  const now = Date.now();
-  for (let i = 0; i < n; i += c) {
-    await Promise.all(
-      Array.from({ length: Math.min(c, n - i) }, (_, j) => guard(env, `shard:${i + j}`).isNonceUsed('bench-warm', now)),
     );
   }
   return Response.json({ n });

@@ -47,6 +47,20 @@ export async function calibratePbkdf2(app, log, n = 50) {
 }
 
 /**
+ * Starts every shard object of the app (its SHARD_COUNT), or touches them when they run. At
+ * the peak the 4096 shards are busy, hence running, and on Cloudflare they run on other
+ * machines: an object's start is never the Worker's CPU. Locally it runs in the app's own
+ * process, on the caller's stack, and its estimated price (the unit cost doFresh) fell short
+ * of it by ~0.6 ms a start — most of a login's figure beyond PBKDF2 when each login started
+ * two (docs/performance.md). Cold: ~6 s of CPU once; warm: ~0.4 s.
+ */
+export async function warmShards(app) {
+  // The unit cost's object read goes to shard i % shards: one read on each, 64 at a time.
+  const res = await fetch(`${app.url}/__bench/unit?op=doRead&n=${SHARD_COUNT}&c=64&shards=${SHARD_COUNT}`);
+  if (!res.ok) throw new Error(`warm shards: ${res.status} ${await res.text()}`);
+}
+
+/**
  * CPU of one storage operation in the local simulators (the app's workerd process), so the
  * report can tell the Worker's own CPU from theirs: `c` at a time, inside one request.
  */

@@ -12,6 +12,7 @@
  * whoever asks, a bookmark would tell whether the request wrote. Queue consumers write with
  * `database(env.DB)`, straight to the primary.
  */
+import { getTableColumns, type Table } from 'drizzle-orm';
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 
 // No `schema` option: it only serves drizzle's relational API (`db.query.*`), which the app
@@ -21,6 +22,16 @@ export type Database = DrizzleD1Database;
 
 export function database(d1: D1Database | D1DatabaseSession): Database {
   return drizzle(d1 as D1Database);
+}
+
+/**
+ * The select list of `table` with each column aliased to its field name, for the statements
+ * built once per isolate (voters.ts, election.ts): D1 then returns the row drizzle would give.
+ */
+export function fieldColumns(table: Table): string {
+  return Object.entries(getTableColumns(table))
+    .map(([field, c]) => `"${c.name}" AS "${field}"`)
+    .join(', ');
 }
 
 /** Carries the D1 bookmark of the voter's last write they must read back. */

@@ -6,11 +6,11 @@
  * link of its voter's renewal chain, whose head is read first (one primary read): a renewal
  * that loses the race for that chain to another one is written again, whole, from the new head.
  */
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { voters, type Voter } from '../db/schema';
 import type { AuditRecord, AuditTrail } from './audit';
 import { CHAINS } from './audit-chain';
-import type { Database } from './database';
+import { fieldColumns, type Database } from './database';
 import { insertRows, type OutboxRow } from './delivery/outbox';
 
 export interface VoterReads {
@@ -48,9 +48,7 @@ export interface VoterStore extends VoterReads {
  * aliased to the row's field name, so D1 returns the `Voter` as is (no column is decoded).
  */
 const selectVoterBy = (column: { name: string }) =>
-  `SELECT ${Object.entries(getTableColumns(voters))
-    .map(([field, c]) => `"${c.name}" AS "${field}"`)
-    .join(', ')} FROM "voters" WHERE "${column.name}" = ? AND "deactivated_at" IS NULL`;
+  `SELECT ${fieldColumns(voters)} FROM "voters" WHERE "${column.name}" = ? AND "deactivated_at" IS NULL`;
 const BY_IDENTIFIER_HMAC = selectVoterBy(voters.identifierHmac);
 const BY_NUMIC = selectVoterBy(voters.numic);
 const BY_ID = selectVoterBy(voters.id);
